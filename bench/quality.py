@@ -1,0 +1,119 @@
+"""Retrieval quality tables: party-dev (gold snippets) and ALQAC 2023 (qrels), per mode, as written and folded.
+
+    python bench/quality.py party                 # builds bench/.cache/party over ../shared/corpus
+    python bench/quality.py alqac --split test    # builds bench/.cache/alqac over ALQAC's corpus.jsonl
+    python bench/quality.py alqac --split train --tune   # grid over fusion weights (tune on train only)
+
+Indexes are cached (a rebuild re-encodes nothing unchanged). Add --encoder hashing for a quick dry run.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import tracuu
+from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
+from tracuu.fusion import FusionConfig
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared"
+CACHE = HERE / ".cache"
+
+
+def open_or_build(name: str, paths: list[Path], encoder: str | None) -> tracuu.Index:
+    root = CACHE / (name if not encoder else f"{name}-{encoder}")
+    started = time.perf_counter()
+    report = tracuu.build(paths, root, encoder=encoder)
+    print(f"# index {root}: {report.documents} documents, {report.passages} passages, "
+          f"{report.encoded} encoded, {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return tracuu.open_index(root)
+
+
+def searcher(index: tracuu.Index, mode: str, fusion: FusionConfig | None, latencies: list[float]):
+    def search(query: str, k: int):
+        t = time.perf_counter()
+        hits = index.search(query, k, mode=mode, fusion=fusion)
+        latencies.append(time.perf_counter() - t)
+        return hits
+    return search
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+
+def party(args) -> None:
+    index = open_or_build("party", [SHARED / "corpus" / "party", SHARED / "corpus" / "seed"], args.encoder)
+    gold = read_gold(SHARED / "bench" / "party-dev.jsonl")
+    print("| mode | form | hit@1 | hit@5 | MRR@10 | misses@5 | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|---|---|---|")
+    for mode in args.modes:
+        for folded in (False, True):
+            lat: list[float] = []
+            table = evaluate_gold(searcher(index, mode, None, lat), gold, folded=folded)
+            a = table["all"]
+            print(f"| {mode} | {'folded' if folded else 'as written'} | {a['hit@1']:.3f} | {a['hit@5']:.3f} | "
+                  f"{a['mrr@10']:.3f} | {' '.join(table['misses@5']['ids'])} | {pct(lat, .5):.1f} | {pct(lat, .95):.1f} |")
+            if args.kinds:
+                for kind, row in table.items():
+                    if kind not in ("all", "misses@5"):
+                        print(f"|  | {kind} (n={row['n']}) | {row['hit@1']:.3f} | {row['hit@5']:.3f} | {row['mrr@10']:.3f} | | | |")
+
+
+def alqac(args) -> None:
+    data = SHARED / "bench" / "alqac2023"
+    index = open_or_build("alqac", [data / "corpus.jsonl"], args.encoder)
+    queries = read_queries(data / f"queries_{args.split}.jsonl")
+    qrels = read_qrels(data / f"qrels_{args.split}.tsv")
+    if args.tune:
+        return tune(index, queries, qrels)
+    print(f"ALQAC 2023 {args.split}")
+    print("| mode | form | MRR@10 | nDCG@10 | R@1 | R@5 | R@10 | R@100 | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for mode in args.modes:
+        for folded in (False, True):
+            lat: list[float] = []
+            m = evaluate_qrels(searcher(index, mode, None, lat), queries, qrels, folded=folded)
+            print(f"| {mode} | {'folded' if folded else 'as written'} | {m['mrr@10']:.3f} | {m['ndcg@10']:.3f} | "
+                  f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | {m['recall@100']:.3f} | "
+                  f"{pct(lat, .5):.1f} | {pct(lat, .95):.1f} |")
+
+
+def tune(index: tracuu.Index, queries, qrels) -> None:
+    rows = []
+    for k, dw, du, ew in itertools.product([10, 30, 60], [0.3, 0.5, 0.8, 1.0, 1.5], [0.1, 0.3, 0.5, 0.8],
+                                           [0.5, 1.0]):
+        cfg = FusionConfig(k=k, dense_weight=dw, dense_weight_unaccented=du, exact_weight=ew)
+        lat: list[float] = []
+        a = evaluate_qrels(searcher(index, "hybrid", cfg, lat), queries, qrels)["mrr@10"]
+        f = evaluate_qrels(searcher(index, "hybrid", cfg, lat), queries, qrels, folded=True)["mrr@10"]
+        rows.append((statistics.mean([a, f]), a, f, cfg))
+    rows.sort(key=lambda r: -r[0])
+    print("| mean MRR@10 | as written | folded | k | dense w | dense w (unaccented) | exact w |")
+    print("|---|---|---|---|---|---|---|")
+    for mean_, a, f, c in rows[:10]:
+        print(f"| {mean_:.4f} | {a:.4f} | {f:.4f} | {c.k} | {c.dense_weight} | {c.dense_weight_unaccented} | "
+              f"{c.exact_weight} |")
+    print(json.dumps(rows[0][3].to_dict()))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("data", choices=["party", "alqac"])
+    p.add_argument("--split", choices=["train", "test"], default="test")
+    p.add_argument("--encoder", default=None)
+    p.add_argument("--modes", nargs="+", default=["lexical", "dense", "hybrid"])
+    p.add_argument("--kinds", action="store_true", help="party: a row per question kind")
+    p.add_argument("--tune", action="store_true", help="alqac: grid over fusion settings (use --split train)")
+    args = p.parse_args()
+    party(args) if args.data == "party" else alqac(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+"""`python -m tracuu` runs the CLI."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,90 @@
+"""The one Vietnamese analyzer, saved with each index and used at index AND query time."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+ANALYZER_VERSION = 1
+
+# Tone marks are combining characters; vowel-quality marks (circumflex, breve, horn) stay part of the letter.
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "3", "\u0309": "4", "\u0323": "5"}
+_WORD = re.compile(r"[^\W_]+")
+# Syllables that are a consonant onset plus a lone "y" are spelled with "i" as well (tỷ/tỉ, kỷ/kỉ, lý/lí, mỹ/mĩ).
+_Y_AS_I = re.compile(r"^(ph|th|tr|ch|kh|nh|ng|gh|[bcdđghklmnprstvx])y(?=[0-9]?$)")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Remove every diacritic and map đ to d (U+0111 has no decomposition, so stripping marks keeps it)."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("Đ", "D")
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != nfc(text)
+
+
+def tone_key(syllable: str) -> str:
+    """Match key that is the same whatever tone-mark placement was used (hoá/hóa, thuỷ/thủy, uỷ/ủy).
+
+    The tone is moved off the vowel into a trailing digit, so placement stops mattering, and closed
+    syllables (hoàn, toán) or qu-/gi- onsets (quý, giữ) need no placement rules at all.
+    """
+    tone = ""
+    base = []
+    for ch in unicodedata.normalize("NFD", syllable):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        else:
+            base.append(ch)
+    key = unicodedata.normalize("NFC", "".join(base)) + tone
+    return _Y_AS_I.sub(r"\1i", key)
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """Tokens of one text for each lexical field: exact (accents kept, tone-placement free) and folded."""
+
+    exact: list[str]
+    folded: list[str]
+    accented: bool
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Settings travel in the index manifest so the query side rebuilds exactly the same analyzer."""
+
+    bigrams: bool = True
+    version: int = ANALYZER_VERSION
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "bigrams": self.bigrams, **self.extra}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Analyzer":
+        data = dict(data)
+        version = int(data.pop("version", ANALYZER_VERSION))
+        bigrams = bool(data.pop("bigrams", True))
+        return cls(bigrams=bigrams, version=version, extra=data)
+
+    def syllables(self, text: str) -> list[str]:
+        """Lower-cased NFC syllables; one-letter syllables (y, ý, ở, á) are words and are kept."""
+        return _WORD.findall(nfc(text).lower())
+
+    def analyze(self, text: str) -> Analyzed:
+        sylls = self.syllables(text)
+        exact = [tone_key(s) for s in sylls]
+        folded = [_Y_AS_I.sub(r"\1i", fold(s)) for s in sylls]
+        accented = any(fold(s) != s for s in sylls)
+        return Analyzed(self._with_bigrams(exact), self._with_bigrams(folded), accented)
+
+    def _with_bigrams(self, tokens: list[str]) -> list[str]:
+        if not self.bigrams or len(tokens) < 2:
+            return tokens
+        return tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]

@@ -1,0 +1,172 @@
+"""Builds the next index generation: read -> clean -> split -> analyze -> encode -> write, reusing what did not change."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import __version__
+from .analyzer import Analyzer
+from .cleaning import clean
+from .dense import DenseIndex
+from .encoders import Encoder
+from .errors import UnreadableDocumentError
+from .extracted import ExtractedDocument
+from .fusion import FusionConfig
+from .layout import writing
+from .lexical import LexicalIndex
+from .manifest import Manifest
+from .readers import read_paths
+from .results import BuildReport, Passage
+from .splitter import split_passages
+from .store import Store, StoredDocument
+
+Progress = Callable[[str, int, int], None]
+ENCODE_BATCH = 32
+
+
+def passage_id(document_id: str, text: str, occurrence: int) -> str:
+    """Same document and text give the same id on every rebuild, so vectors and links survive."""
+    raw = f"{document_id}\x00{text}\x00{occurrence}".encode("utf-8")
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def index_text(passage: Passage) -> str:
+    """What retrieval sees of a passage: the table header (context) before the passage's own words."""
+    return f"{passage.context}\n{passage.text}" if passage.context else passage.text
+
+
+def file_hash(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def make_passages(doc: ExtractedDocument, encoder: Encoder) -> list[Passage]:
+    cleaned = clean(doc)
+    passages: list[Passage] = []
+    seen: dict[str, int] = {}
+    # Leave room for the e5 "passage: " prefix and the special tokens.
+    spans = split_passages(cleaned, count_tokens=encoder.count_tokens, max_tokens=encoder.max_tokens - 16)
+    for ordinal, span in enumerate(spans):
+        text = cleaned.text[span.start:span.end]
+        start, end = cleaned.source_span(span.start, span.end)
+        n = seen[text] = seen.get(text, -1) + 1
+        passages.append(Passage(passage_id(doc.key, text, n), doc.key, ordinal, text, span.section, span.context,
+                                start, end, doc.page_at(start)))
+    return passages
+
+
+@dataclass
+class _Entry:
+    """One document of the next generation, with its passages (vectors are looked up or encoded later)."""
+
+    doc: StoredDocument
+    passages: list[Passage]
+
+
+def _stored(doc: ExtractedDocument, fhash: str) -> StoredDocument:
+    return StoredDocument(doc.key, doc.source, doc.title or doc.key, doc.format, doc.content_hash, fhash, doc.text,
+                          doc.page_starts, {}, doc.warnings)
+
+
+class Previous:
+    """The live generation an update starts from (None-like when building from nothing)."""
+
+    def __init__(self, store: Store | None, dense: DenseIndex | None, *, carry: bool = True) -> None:
+        # A full build re-splits every document (splitter fixes apply) and only reuses vectors; updates carry.
+        self.store, self.dense, self.carry = store, dense, carry
+        self.hashes = store.hashes() if store else {}
+        self._rows = {p.id: row for row, p in store.iter_passages()} if store else {}
+
+    def carried(self, document_id: str) -> _Entry | None:
+        doc = self.store.stored_document(document_id) if self.store else None
+        return _Entry(doc, self.store.passages_of(document_id)) if doc else None
+
+    def vector_rows(self, passages: Sequence[Passage]) -> dict[str, int]:
+        return {p.id: self._rows[p.id] for p in passages if p.id in self._rows}
+
+
+def read_entries(paths: Sequence[str | Path], previous: Previous, encoder: Encoder, report: dict,
+                 progress: Progress | None) -> list[_Entry]:
+    entries: dict[str, _Entry] = {}
+    for item in read_paths(paths):
+        if isinstance(item, UnreadableDocumentError):
+            report["failures"].append((item.path, item.reason + (f" ({item.fix})" if item.fix else "")))
+            continue
+        if item.key in entries:
+            report["failures"].append((item.source, f"same document id {item.key!r} as {entries[item.key].doc.source}; "
+                                       "build from one common folder so ids differ"))
+            continue
+        fhash = file_hash(item.source) if item.format != "jsonl" else item.content_hash
+        old = previous.hashes.get(item.key)
+        if old and old[0] == item.content_hash and previous.carry:
+            carried = previous.carried(item.key)
+            if carried:
+                entries[item.key] = carried
+                report["unchanged"].append(item.key)
+                continue
+        if old and old[0] == item.content_hash:
+            report["unchanged"].append(item.key)
+        else:
+            (report["replaced"] if old else report["added"]).append(item.key)
+        entries[item.key] = _Entry(_stored(item, fhash), make_passages(item, encoder))
+        if progress:
+            progress("read", len(entries), 0)
+    return list(entries.values())
+
+
+def write_generation(root: Path, entries: list[_Entry], previous: Previous, encoder: Encoder, analyzer: Analyzer,
+                     fusion: FusionConfig, progress: Progress | None) -> int:
+    """Write every part of the next generation and swap it in; returns how many passages were encoded."""
+    passages = [p for e in entries for p in e.passages]
+    vectors = np.zeros((len(passages), encoder.dim), np.float32)
+    reuse = previous.vector_rows(passages) if previous.dense is not None else {}
+    if reuse:
+        at = [i for i, p in enumerate(passages) if p.id in reuse]
+        vectors[at] = previous.dense.vectors(np.array([reuse[passages[i].id] for i in at]))
+    todo = [i for i, p in enumerate(passages) if p.id not in reuse]
+    for lo in range(0, len(todo), ENCODE_BATCH):
+        batch = todo[lo:lo + ENCODE_BATCH]
+        vectors[batch] = encoder.encode_passages([index_text(passages[i]) for i in batch])
+        if progress:
+            progress("encode", min(lo + ENCODE_BATCH, len(todo)), len(todo))
+    analyzed = [analyzer.analyze(index_text(p)) for p in passages]
+    lexical = LexicalIndex.build([a.exact for a in analyzed], [a.folded for a in analyzed])
+    with writing(root) as folder:
+        store = Store(folder / "store.sqlite", create=True)
+        for e in entries:
+            store.add_document(e.doc)
+        store.add_passages(passages, 0)
+        store.commit()
+        store.close()
+        lexical.save(folder)
+        DenseIndex.build(vectors, encoder.dim).save(folder)
+        Manifest(
+            analyzer=analyzer.to_dict(),
+            encoder={"name": encoder.name, "dim": encoder.dim, "max_tokens": encoder.max_tokens},
+            documents=len(entries), passages=len(passages),
+            sources={e.doc.id: {"source": e.doc.source, "content_hash": e.doc.content_hash,
+                                "file_hash": e.doc.file_hash} for e in entries},
+            fusion=fusion.to_dict(), created=time.strftime("%Y-%m-%dT%H:%M:%S%z"), tracuu_version=__version__,
+        ).write(folder)
+    return len(todo)
+
+
+def finish_report(root: Path, entries: list[_Entry], report: dict, encoded: int, started: float) -> BuildReport:
+    return BuildReport(
+        index=str(root), documents=len(entries), passages=sum(len(e.passages) for e in entries),
+        added=tuple(report["added"]), replaced=tuple(report["replaced"]), removed=tuple(report["removed"]),
+        unchanged=tuple(report["unchanged"]), failures=tuple(report["failures"]), encoded=encoded,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def new_report() -> dict:
+    return {"added": [], "replaced": [], "removed": [], "unchanged": [], "failures": []}

@@ -1,0 +1,196 @@
+"""The `tracuu` command: each verb mirrors a library call on the Index facade."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from typing import Any, Sequence
+
+from . import __version__
+from .errors import InvalidQueryError, TracuuError
+from .evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
+from .index import Index, build
+
+DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        suffix = f"{done}/{total}" if total else str(done)
+        print(f"\r{stage}: {suffix}   ", end="", file=sys.stderr, flush=True)
+
+
+def _emit(data: Any, as_json: bool, text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=1) if as_json else text)
+
+
+def _report_text(r) -> str:
+    lines = [f"index {r.index}: {r.documents} documents, {r.passages} passages "
+             f"({len(r.added)} added, {len(r.replaced)} replaced, {len(r.removed)} removed, "
+             f"{len(r.unchanged)} unchanged; {r.encoded} passages encoded in {r.seconds:.1f}s)"]
+    lines += [f"  skipped {path}: {reason}" for path, reason in r.failures]
+    return "\n".join(lines)
+
+
+def cmd_build(a: argparse.Namespace) -> int:
+    report = build(a.paths, a.index, encoder=a.encoder, strict=a.strict, progress=_progress)
+    _emit(report.to_dict(), a.json, _report_text(report))
+    return 0
+
+
+def cmd_add(a: argparse.Namespace) -> int:
+    report = Index.open(a.index).add(a.paths, progress=_progress)
+    _emit(report.to_dict(), a.json, _report_text(report))
+    return 0 if report.documents else 1
+
+
+def cmd_remove(a: argparse.Namespace) -> int:
+    report = Index.open(a.index).remove(a.documents)
+    _emit(report.to_dict(), a.json, _report_text(report))
+    return 0
+
+
+def cmd_info(a: argparse.Namespace) -> int:
+    info = Index.open(a.index).info()
+    lines = [f"{info['index']} ({info['generation']}, format {info['format_version']}): {info['documents']} "
+             f"documents, {info['passages']} passages, {info['size_bytes'] / 1e6:.1f} MB",
+             f"encoder {info['encoder']['name']} ({info['encoder']['dim']}-d), analyzer v{info['analyzer']['version']}"]
+    lines += [f"  {d['id']}: {d['title'][:70]} ({d['passages']} passages)" for d in info["document_list"]]
+    _emit(info, a.json, "\n".join(lines))
+    return 0
+
+
+def _filters(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InvalidQueryError("--filter", f"{pair!r} is not KEY=VALUE", fix="for example --filter type=NQ")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _hits_text(hits) -> str:
+    if not hits:
+        return "Không tìm thấy đoạn nào phù hợp."
+    out = []
+    for h in hits:
+        out.append(f"[{h.rank}] {h.score:.4f}  {h.citation.text}  ({h.passage.id})")
+        out.append("    " + h.passage.text[:400].replace("\n", " "))
+        if h.explanation:
+            e = h.explanation
+            out.append(f"    lexical rank {e.lexical_rank} score {e.lexical_score}; dense rank {e.dense_rank} "
+                       f"score {e.dense_score}; fused {e.fused_score:.5f}")
+    return "\n".join(out)
+
+
+def cmd_search(a: argparse.Namespace) -> int:
+    index = Index.open(a.index)
+    opts = dict(mode=a.mode, documents=a.document or None, filters=_filters(a.filter), explain=a.explain)
+    if a.queries:
+        for qid, text in read_queries(a.queries):
+            hits = index.search(text, a.k, **opts)
+            print(json.dumps({"id": qid, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        return 0
+    if not a.query:
+        raise InvalidQueryError("query", "is missing", fix='tracuu search "câu hỏi" --index DIR, or --queries FILE')
+    hits = index.search(a.query, a.k, **opts)
+    _emit({"query": a.query, "hits": [h.to_dict() for h in hits]}, a.json, _hits_text(hits))
+    return 0
+
+
+def cmd_eval(a: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="tracuu-eval-") as tmp:
+        path = a.index
+        if a.corpus:
+            path = os.path.join(tmp, "index")
+            build(a.corpus, path, encoder=a.encoder, progress=_progress)
+        if not path:
+            raise InvalidQueryError("--index", "eval needs --index or --corpus", fix="give one of them")
+        index = Index.open(path)
+
+        def search(q: str, k: int):
+            return index.search(q, k, mode=a.mode)
+
+        result: dict[str, Any] = {}
+        if a.qrels:
+            queries, qrels = read_queries(a.queries), read_qrels(a.qrels)
+            result = {"metrics": evaluate_qrels(search, queries, qrels),
+                      "metrics_folded": evaluate_qrels(search, queries, qrels, folded=True)}
+        elif a.gold:
+            gold = read_gold(a.gold)
+            result = {"as_written": evaluate_gold(search, gold), "folded": evaluate_gold(search, gold, folded=True)}
+        else:
+            raise InvalidQueryError("eval", "needs --queries with --qrels, or --gold", fix="see tracuu eval --help")
+    _emit(result, a.json, _eval_text(result))
+    return 0
+
+
+def _eval_text(result: dict[str, Any]) -> str:
+    lines = []
+    for name, table in result.items():
+        lines.append(name)
+        if "mrr@10" in table:
+            lines.append("  " + "  ".join(f"{k} {v}" for k, v in table.items()))
+            continue
+        for kind, row in table.items():
+            lines.append(f"  {kind:<12}" + "  ".join(f"{k} {v}" for k, v in row.items()))
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tracuu", description="Tra cứu văn bản Đảng và Nhà nước: tìm theo nghĩa, "
+                                "trích dẫn đúng nguyên văn.")
+    p.add_argument("--version", action="version", version=f"tracuu {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def verb(name: str, func, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        sp.add_argument("--index", default=DEFAULT_INDEX, help=f"index folder (default {DEFAULT_INDEX}, or $TRACUU_INDEX)")
+        sp.add_argument("--json", action="store_true", help="print JSON")
+        return sp
+
+    b = verb("build", cmd_build, "build (or rebuild) an index from files and folders")
+    b.add_argument("paths", nargs="+", help=".txt .md .html .pdf .docx .jsonl files or folders")
+    b.add_argument("--encoder", default=None, help="e5-small (bundled, default), st:<model or folder>, hashing")
+    b.add_argument("--strict", action="store_true", help="fail (writing nothing) if any file cannot be read")
+    ad = verb("add", cmd_add, "add new or changed documents to an index (unchanged ones are not re-encoded)")
+    ad.add_argument("paths", nargs="+")
+    rm = verb("remove", cmd_remove, "remove documents from an index by id")
+    rm.add_argument("documents", nargs="+", help="document ids as shown by tracuu info")
+    verb("info", cmd_info, "show an index's manifest and documents")
+    s = verb("search", cmd_search, "search passages; --queries FILE.jsonl for a batch (one JSON line per query)")
+    s.add_argument("query", nargs="?", help="the question, with or without diacritics")
+    s.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
+    s.add_argument("--explain", action="store_true", help="show each hit's lexical and dense ranks and scores")
+    s.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
+    s.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
+    s.add_argument("--filter", action="append", default=[], help="KEY=VALUE on document metadata (repeatable)")
+    s.add_argument("--queries", help='JSONL file of {"id", "query"} lines')
+    e = verb("eval", cmd_eval, "evaluate retrieval on BEIR qrels or on gold snippets (party-dev format)")
+    e.add_argument("--corpus", nargs="+", help="documents to build a temporary index from (e.g. corpus.jsonl)")
+    e.add_argument("--queries", help="BEIR queries.jsonl")
+    e.add_argument("--qrels", help="BEIR qrels.tsv")
+    e.add_argument("--gold", help="party-dev style JSONL: query, gold snippets, kind")
+    e.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
+    e.add_argument("--encoder", default=None, help="encoder for the temporary index")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TracuuError as exc:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"tracuu: {exc.message}", file=sys.stderr)
+        if exc.fix:
+            print(f"  fix: {exc.fix}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ntracuu: interrupted; the index is as it was before this command", file=sys.stderr)
+        return 130

@@ -1,0 +1,79 @@
+"""Where lexical and dense rankings are fused into one ranking, with the ranks kept for `explain`."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from .results import Explanation
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """Weighted reciprocal rank fusion; the weights are measured on the dev data (bench/), not guessed.
+
+    Dense retrieval collapses on queries typed without diacritics, so it gets a separate, lower weight then.
+    """
+
+    method: str = "rrf"  # "rrf", "lexical" or "dense"
+    k: int = 60
+    lexical_weight: float = 1.0
+    dense_weight: float = 0.5
+    dense_weight_unaccented: float = 0.2
+    exact_weight: float = 1.0
+    candidates: int = 100
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "FusionConfig":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rows: list[int]
+    scores: list[float]
+
+    def rank_of(self) -> dict[int, tuple[int, float]]:
+        return {r: (i + 1, s) for i, (r, s) in enumerate(zip(self.rows, self.scores))}
+
+
+def top_rows(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> Ranked:
+    """Best `n` rows with a positive score (a passage sharing no query term is no lexical candidate)."""
+    if allowed is not None:
+        masked = np.full_like(scores, -np.inf)
+        masked[allowed] = scores[allowed]
+        scores = masked
+    n = min(n, int(np.sum(scores > 0)))
+    if n <= 0:
+        return Ranked([], [])
+    idx = np.argpartition(-scores, n - 1)[:n]
+    idx = idx[np.argsort(-scores[idx], kind="stable")]
+    return Ranked(idx.tolist(), scores[idx].tolist())
+
+
+def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool) -> list[tuple[int, Explanation]]:
+    """Weighted RRF: sum of weight / (k + rank) over the rankings a passage appears in."""
+    lex = lexical.rank_of()
+    den = dense.rank_of()
+    dense_weight = config.dense_weight if accented else config.dense_weight_unaccented
+    if config.method == "lexical":
+        dense_weight, lex_weight = 0.0, 1.0
+    elif config.method == "dense":
+        dense_weight, lex_weight = 1.0, 0.0
+    else:
+        lex_weight = config.lexical_weight
+    fused: list[tuple[int, Explanation]] = []
+    for row in lex.keys() | den.keys():
+        lr, ls = lex.get(row, (None, None))
+        dr, ds = den.get(row, (None, None))
+        score = (lex_weight / (config.k + lr) if lr else 0.0) + (dense_weight / (config.k + dr) if dr else 0.0)
+        if score > 0:
+            fused.append((row, Explanation(lr, ls, dr, ds, score)))
+    # Ties (same fused score) fall back to the lexical rank, then the row, so results are deterministic.
+    fused.sort(key=lambda item: (-item[1].fused_score, item[1].lexical_rank or 10**9, item[0]))
+    return fused

@@ -1,0 +1,258 @@
+"""The facade: the one object the CLI, the HTTP app and the web page call to build, update and search an index."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import builder
+from .analyzer import Analyzer
+from .citation import cite
+from .dense import DenseIndex
+from .encoders import Encoder, load_encoder
+from .errors import (DocumentNotFoundError, TracuuError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
+                     PassageNotFoundError, StrictBuildError)
+from .fusion import FusionConfig, Ranked, fuse, top_rows
+from .layout import live_generation
+from .lexical import LexicalIndex
+from .manifest import Manifest
+from .results import BuildReport, DocumentInfo, Hit, Passage
+from .store import Store
+
+MAX_QUERY_CHARS = 2000
+MAX_K = 1000
+MODES = ("hybrid", "lexical", "dense")
+QUERY_CACHE = 1024
+
+
+@dataclass(frozen=True)
+class _Generation:
+    """Everything read from one generation; replaced as a whole so a reader never sees half an update."""
+
+    folder: Path
+    manifest: Manifest
+    store: Store
+    lexical: LexicalIndex
+    dense: DenseIndex
+    row_documents: np.ndarray  # document id of each passage row
+    documents: dict[str, DocumentInfo]
+
+
+def _load_generation(root: Path) -> _Generation:
+    folder = live_generation(root)
+    manifest = Manifest.read(folder, str(root))
+    store = Store(folder / "store.sqlite")
+    docs = {d.id: d for d in store.documents()}
+    return _Generation(folder, manifest, store, LexicalIndex.load(folder), DenseIndex.load(folder),
+                       np.array(store.document_rows(), dtype=object), docs)
+
+
+def _resolve_encoder(encoder: Encoder | str | None, recorded: str | None, path: str) -> Encoder | None:
+    if encoder is None:
+        return None
+    name = encoder if isinstance(encoder, str) else encoder.name
+    if recorded and name != recorded:
+        raise EncoderMismatchError(path, name, recorded)
+    return load_encoder(encoder) if isinstance(encoder, str) else encoder
+
+
+class Index:
+    """An embedded index folder. Open with `Index.open(path)`, build with `tracuu.build(...)`."""
+
+    def __init__(self, path: str | Path, *, encoder: Encoder | str | None = None) -> None:
+        self.path = Path(path)
+        self._gen = _load_generation(self.path)
+        self._encoder = _resolve_encoder(encoder, self._gen.manifest.encoder["name"], str(self.path))
+        self._write_lock = threading.Lock()
+        self._query_cache: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def open(cls, path: str | Path, *, encoder: Encoder | str | None = None) -> "Index":
+        return cls(path, encoder=encoder)
+
+    # -- parts ----------------------------------------------------------------------------------------------
+    @property
+    def manifest(self) -> Manifest:
+        return self._gen.manifest
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return Analyzer.from_dict(self._gen.manifest.analyzer)
+
+    @property
+    def fusion(self) -> FusionConfig:
+        return FusionConfig.from_dict(self._gen.manifest.fusion)
+
+    @property
+    def encoder(self) -> Encoder:
+        """Loaded on first use: lexical searches and `info` never pay for the model."""
+        if self._encoder is None:
+            self._encoder = load_encoder(self._gen.manifest.encoder["name"])
+        return self._encoder
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        # Repeated questions (a web page re-run, paging, evaluation grids) skip the encoder.
+        vec = self._query_cache.get(query)
+        if vec is None:
+            vec = self.encoder.encode_query(query)
+            if len(self._query_cache) >= QUERY_CACHE:
+                self._query_cache.pop(next(iter(self._query_cache)))
+            self._query_cache[query] = vec
+        return vec
+
+    def reload(self) -> None:
+        """Pick up a generation written by another process (the API calls this before serving)."""
+        if live_generation(self.path) != self._gen.folder:
+            self._gen = _load_generation(self.path)
+
+    # -- search ---------------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, *, mode: str = "hybrid", documents: Sequence[str] | None = None,
+               filters: dict[str, str] | None = None, explain: bool = False,
+               fusion: FusionConfig | None = None) -> list[Hit]:
+        """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata."""
+        query = _check_query(query, k, mode)
+        gen = self._gen
+        config = fusion or self.fusion
+        if mode != "hybrid":
+            config = FusionConfig(**{**config.to_dict(), "method": mode})
+        allowed = self._allowed_rows(gen, documents, filters)
+        analyzed = self.analyzer.analyze(query)
+        n = max(config.candidates, k)
+        lexical = Ranked([], [])
+        if config.method != "dense":
+            scores = gen.lexical.scores(analyzed.exact, analyzed.folded, analyzed.accented, config.exact_weight)
+            lexical = top_rows(scores, n, allowed)
+        dense = Ranked([], [])
+        if config.method != "lexical" and len(gen.dense):
+            rows, sims = gen.dense.search(self._query_vector(query), n, allowed)
+            dense = Ranked(rows.tolist(), sims.tolist())
+        fused = fuse(lexical, dense, config, accented=analyzed.accented)[:k]
+        passages = gen.store.passages_at([row for row, _ in fused])
+        hits = []
+        for rank, ((_, why), passage) in enumerate(zip(fused, passages), start=1):
+            doc = gen.documents[passage.document_id]
+            hits.append(Hit(rank, why.fused_score, passage, doc, cite(doc, passage), why if explain else None))
+        return hits
+
+    def _allowed_rows(self, gen: _Generation, documents: Sequence[str] | None,
+                      filters: dict[str, str] | None) -> np.ndarray | None:
+        if documents is None and not filters:
+            return None
+        ids = set(gen.documents) if documents is None else set(documents)
+        for key, value in (filters or {}).items():
+            wanted = str(value).casefold()
+            ids = {d for d in ids if str(gen.documents[d].metadata.get(key, "")).casefold() == wanted} \
+                if key != "document" else ids & {value}
+        return np.flatnonzero(np.isin(gen.row_documents, list(ids))) if ids else np.zeros(0, np.int64)
+
+    # -- look-ups -------------------------------------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        return list(self._gen.documents.values())
+
+    def document(self, document_id: str) -> DocumentInfo:
+        try:
+            return self._gen.documents[document_id]
+        except KeyError:
+            raise DocumentNotFoundError(document_id) from None
+
+    def passage(self, passage_id: str) -> Passage:
+        found = self._gen.store.passage(passage_id)
+        if not found:
+            raise PassageNotFoundError(passage_id)
+        return found[1]
+
+    def document_text(self, document_id: str) -> str:
+        """The document's extracted text: slicing it at a passage's char_start:char_end gives the source words."""
+        stored = self._gen.store.stored_document(document_id)
+        if stored is None:
+            raise DocumentNotFoundError(document_id)
+        return stored.text
+
+    def info(self) -> dict[str, Any]:
+        gen = self._gen
+        size = sum(p.stat().st_size for p in gen.folder.iterdir() if p.is_file())
+        m = gen.manifest
+        return {"index": str(self.path), "generation": gen.folder.name, "format_version": m.format_version,
+                "created": m.created, "tracuu_version": m.tracuu_version, "analyzer": m.analyzer,
+                "encoder": m.encoder, "fusion": m.fusion, "documents": m.documents, "passages": m.passages,
+                "size_bytes": size, "document_list": [d.to_dict() for d in self.documents()]}
+
+    # -- updates --------------------------------------------------------------------------------------------
+    def add(self, paths: Sequence[str | Path], *, progress: builder.Progress | None = None) -> BuildReport:
+        """Add new documents and replace changed ones (by content hash); unchanged ones are not re-encoded."""
+        with self._write_lock:
+            started = time.perf_counter()
+            report = builder.new_report()
+            previous = builder.Previous(self._gen.store, self._gen.dense)
+            fresh = builder.read_entries(paths, previous, self.encoder, report, progress)
+            fresh_ids = {e.doc.id for e in fresh}
+            kept = [previous.carried(d) for d in self._gen.documents if d not in fresh_ids]
+            entries = [e for e in kept if e] + fresh
+            encoded = builder.write_generation(self.path, entries, previous, self.encoder, self.analyzer,
+                                               self.fusion, progress)
+            self._gen = _load_generation(self.path)
+            return builder.finish_report(self.path, entries, report, encoded, started)
+
+    def remove(self, document_ids: Sequence[str]) -> BuildReport:
+        with self._write_lock:
+            started = time.perf_counter()
+            for d in document_ids:
+                self.document(d)  # unknown id: a clear error before anything is written
+            report = builder.new_report()
+            report["removed"] = list(document_ids)
+            previous = builder.Previous(self._gen.store, self._gen.dense)
+            entries = [previous.carried(d) for d in self._gen.documents if d not in set(document_ids)]
+            encoded = builder.write_generation(self.path, [e for e in entries if e], previous, self.encoder,
+                                               self.analyzer, self.fusion, None)
+            self._gen = _load_generation(self.path)
+            return builder.finish_report(self.path, entries, report, encoded, started)
+
+
+def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
+          fusion: FusionConfig | None = None, strict: bool = False,
+          progress: builder.Progress | None = None) -> BuildReport:
+    """Build (or rebuild) the index at `index` from exactly these files and folders, atomically.
+
+    Passages whose text did not change keep their vectors from the previous generation (no re-encoding),
+    as long as the encoder is the same.
+    """
+    root = Path(index)
+    started = time.perf_counter()
+    enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
+    previous = builder.Previous(None, None)
+    try:
+        old = Index(root)
+        if old.manifest.encoder["name"] == enc.name:
+            previous = builder.Previous(old._gen.store, old._gen.dense, carry=False)
+    except TracuuError:  # no index yet, or one this version cannot read: build from nothing
+        pass
+    report = builder.new_report()
+    entries = builder.read_entries([str(p) for p in paths], previous, enc, report, progress)
+    report["removed"] = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
+    if not entries or (strict and report["failures"]):
+        raise NothingIndexedError([str(p) for p in paths], len(report["failures"])) if not entries else \
+            StrictBuildError(report["failures"])
+    encoded = builder.write_generation(root, entries, previous, enc, Analyzer(), fusion or FusionConfig(), progress)
+    return builder.finish_report(root, entries, report, encoded, started)
+
+
+def open_index(path: str | Path, *, encoder: Encoder | str | None = None) -> Index:
+    return Index.open(path, encoder=encoder)
+
+
+def _check_query(query: str, k: int, mode: str) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise InvalidQueryError("query", "is empty", fix="type a few words, with or without diacritics")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidQueryError("query", f"is {len(query)} characters long, the limit is {MAX_QUERY_CHARS}",
+                                fix="shorten the question")
+    if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InvalidQueryError("k", f"must be between 1 and {MAX_K}, got {k!r}")
+    if mode not in MODES:
+        raise InvalidQueryError("mode", f"must be one of {', '.join(MODES)}, got {mode!r}")
+    return query.strip()
+

@@ -1,0 +1,120 @@
+"""Frozen result types shared by the library, the CLI and the HTTP app."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document as the index knows it (no full text)."""
+
+    id: str
+    source: str
+    title: str
+    format: str
+    content_hash: str
+    passages: int = 0
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable piece of a document; `char_start:char_end` index the document's extracted text."""
+
+    id: str
+    document_id: str
+    ordinal: int
+    text: str
+    section: tuple[str, ...]
+    context: str
+    char_start: int
+    char_end: int
+    page: int | None = None
+
+    @property
+    def section_path(self) -> str:
+        return " > ".join(self.section)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["section"] = list(self.section)
+        d["section_path"] = self.section_path
+        return d
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage comes from, and the ready-to-paste line for it."""
+
+    document_id: str
+    source: str
+    section: str
+    page: int | None
+    char_start: int
+    char_end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a hit was ranked: each retriever's rank and score (None = not among its candidates)."""
+
+    lexical_rank: int | None
+    lexical_score: float | None
+    dense_rank: int | None
+    dense_score: float | None
+    fused_score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    passage: Passage
+    document: DocumentInfo
+    citation: Citation
+    explanation: Explanation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "text": self.passage.text,
+            "passage": self.passage.to_dict(),
+            "document": self.document.to_dict(),
+            "citation": self.citation.to_dict(),
+        }
+        if self.explanation is not None:
+            d["explain"] = self.explanation.to_dict()
+        return d
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build or update did: counts, timings and every file that failed, with its reason."""
+
+    index: str
+    documents: int
+    passages: int
+    added: tuple[str, ...]
+    replaced: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    failures: tuple[tuple[str, str], ...]
+    encoded: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["failures"] = [{"path": p, "reason": r} for p, r in self.failures]
+        return d

@@ -1,0 +1,35 @@
+"""Weighted reciprocal rank fusion keeps both rankings visible and leans on lexical for unaccented queries."""
+import numpy as np
+
+from tracuu.fusion import FusionConfig, Ranked, fuse, top_rows
+
+
+def test_top_rows_skips_zero_scores_and_respects_allowed_rows():
+    scores = np.array([0.0, 3.0, 1.0, 2.0], dtype=np.float32)
+    assert top_rows(scores, 10).rows == [1, 3, 2]
+    assert top_rows(scores, 10, allowed=np.array([2, 0])).rows == [2]
+
+
+def test_fusion_rewards_agreement_and_explains_ranks():
+    lex = Ranked([5, 7, 9], [9.0, 8.0, 7.0])
+    den = Ranked([7, 1], [0.9, 0.8])
+    fused = fuse(lex, den, FusionConfig(), accented=True)
+    assert fused[0][0] == 7
+    why = dict(fused)[7]
+    assert (why.lexical_rank, why.dense_rank) == (2, 1)
+    assert dict(fused)[1].lexical_rank is None
+
+
+def test_unaccented_queries_trust_dense_less():
+    lex = Ranked([1, 2], [2.0, 1.0])
+    den = Ranked([2, 1], [0.9, 0.1])
+    cfg = FusionConfig(lexical_weight=1.0, dense_weight=1.5, dense_weight_unaccented=0.2)
+    assert fuse(lex, den, cfg, accented=True)[0][0] == 2
+    assert fuse(lex, den, cfg, accented=False)[0][0] == 1
+
+
+def test_single_mode_uses_one_ranking():
+    lex = Ranked([1], [2.0])
+    den = Ranked([2], [0.9])
+    assert [r for r, _ in fuse(lex, den, FusionConfig(method="lexical"), accented=True)] == [1]
+    assert [r for r, _ in fuse(lex, den, FusionConfig(method="dense"), accented=True)] == [2]
