@@ -218,3 +218,27 @@ def test_killed_build_leaves_the_previous_index_intact(tmp_path, built, encoder)
     index.add([more])
     assert index.search("kinh tế số", k=1)[0].document.id == "moi.txt"
     assert len([p for p in root.iterdir() if p.name.startswith("gen-")]) == 2
+
+
+def test_sentences_are_verbatim_slices_of_the_extracted_text(tmp_path, shared_corpus, encoder):
+    tracuu.build([shared_corpus / "party", shared_corpus / "seed"], tmp_path / "idx", encoder=encoder)
+    index = tracuu.open_index(tmp_path / "idx", encoder=encoder)
+    checked = 0
+    for doc in index.documents():
+        text = index.document_text(doc.id)
+        for hit in index.search("phát triển khoa học công nghệ", k=50, documents=[doc.id], mode="lexical"):
+            last_word = text[hit.passage.char_start:hit.passage.char_end].split()[-1].strip("*\\")
+            assert last_word in hit.passage.text
+            for sentence in index.sentences(hit.passage):
+                assert sentence.text == text[sentence.char_start:sentence.char_end]
+                assert hit.passage.char_start <= sentence.char_start < sentence.char_end <= hit.passage.char_end
+                checked += 1
+    assert checked > 100
+
+
+def test_neighbours_give_context(built, encoder):
+    index = tracuu.open_index(built[0], encoder=encoder)
+    hit = index.search("lao động qua đào tạo", k=1)[0]
+    around = index.neighbours(hit.passage.id)
+    assert hit.passage in around and len(around) >= 2
+    assert [p.ordinal for p in around] == sorted(p.ordinal for p in around)

@@ -15,7 +15,7 @@ from .cleaning import clean
 from .dense import DenseIndex
 from .encoders import Encoder
 from .errors import UnreadableDocumentError
-from .extracted import ExtractedDocument
+from .extracted import CleanedText, ExtractedDocument
 from .fusion import FusionConfig
 from .layout import writing
 from .lexical import LexicalIndex
@@ -48,8 +48,7 @@ def file_hash(path: str) -> str:
     return h.hexdigest()
 
 
-def make_passages(doc: ExtractedDocument, encoder: Encoder) -> list[Passage]:
-    cleaned = clean(doc)
+def make_passages(doc: ExtractedDocument, cleaned: CleanedText, encoder: Encoder) -> list[Passage]:
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     # Leave room for the e5 "passage: " prefix and the special tokens.
@@ -59,7 +58,7 @@ def make_passages(doc: ExtractedDocument, encoder: Encoder) -> list[Passage]:
         start, end = cleaned.source_span(span.start, span.end)
         n = seen[text] = seen.get(text, -1) + 1
         passages.append(Passage(passage_id(doc.key, text, n), doc.key, ordinal, text, span.section, span.context,
-                                start, end, doc.page_at(start)))
+                                start, end, doc.page_at(start), span.start))
     return passages
 
 
@@ -71,9 +70,11 @@ class _Entry:
     passages: list[Passage]
 
 
-def _stored(doc: ExtractedDocument, fhash: str) -> StoredDocument:
+def _stored(doc: ExtractedDocument, cleaned: CleanedText, fhash: str) -> StoredDocument:
+    offsets = np.asarray(cleaned.offsets[:len(cleaned.text) + 1], dtype=np.int32)
+    ends = np.asarray(cleaned.ends if cleaned.ends is not None else offsets[:-1] + 1, dtype=np.int32)
     return StoredDocument(doc.key, doc.source, doc.title or doc.key, doc.format, doc.content_hash, fhash, doc.text,
-                          doc.page_starts, {}, doc.warnings)
+                          doc.page_starts, {}, doc.warnings, offsets.tobytes(), ends.tobytes())
 
 
 class Previous:
@@ -116,7 +117,8 @@ def read_entries(paths: Sequence[str | Path], previous: Previous, encoder: Encod
             report["unchanged"].append(item.key)
         else:
             (report["replaced"] if old else report["added"]).append(item.key)
-        entries[item.key] = _Entry(_stored(item, fhash), make_passages(item, encoder))
+        cleaned = clean(item)
+        entries[item.key] = _Entry(_stored(item, cleaned, fhash), make_passages(item, cleaned, encoder))
         if progress:
             progress("read", len(entries), 0)
     return list(entries.values())

@@ -20,13 +20,15 @@ from .fusion import FusionConfig, Ranked, fuse, top_rows
 from .layout import live_generation
 from .lexical import LexicalIndex
 from .manifest import Manifest
-from .results import BuildReport, DocumentInfo, Hit, Passage
-from .store import Store
+from .results import BuildReport, DocumentInfo, Hit, Passage, Sentence
+from .sentences import split_sentences
+from .store import Store, StoredDocument
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
 MODES = ("hybrid", "lexical", "dense")
 QUERY_CACHE = 1024
+DOC_CACHE = 32
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Index:
         self._encoder = _resolve_encoder(encoder, self._gen.manifest.encoder["name"], str(self.path))
         self._write_lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}
+        self._doc_cache: dict[tuple[str, str], StoredDocument] = {}
 
     @classmethod
     def open(cls, path: str | Path, *, encoder: Encoder | str | None = None) -> "Index":
@@ -165,12 +168,38 @@ class Index:
             raise PassageNotFoundError(passage_id)
         return found[1]
 
+    def _stored(self, document_id: str) -> StoredDocument:
+        gen = self._gen
+        key = (gen.folder.name, document_id)
+        stored = self._doc_cache.get(key)
+        if stored is None:
+            stored = gen.store.stored_document(document_id)
+            if stored is None:
+                raise DocumentNotFoundError(document_id)
+            if len(self._doc_cache) >= DOC_CACHE:
+                self._doc_cache.pop(next(iter(self._doc_cache)))
+            self._doc_cache[key] = stored
+        return stored
+
     def document_text(self, document_id: str) -> str:
         """The document's extracted text: slicing it at a passage's char_start:char_end gives the source words."""
-        stored = self._gen.store.stored_document(document_id)
-        if stored is None:
-            raise DocumentNotFoundError(document_id)
-        return stored.text
+        return self._stored(document_id).text
+
+    def sentences(self, passage: Passage) -> list[Sentence]:
+        """The passage's sentences, each with exact offsets into the document's extracted text."""
+        stored = self._stored(passage.document_id)
+        out = []
+        for n, (a, b) in enumerate(split_sentences(passage.text)):
+            start, end = stored.source_span(passage.clean_start + a, passage.clean_start + b)
+            out.append(Sentence(passage.id, n, stored.text[start:end], start, end))
+        return out
+
+    def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
+        """The passage with up to `before` and `after` passages of the same document around it."""
+        found = self.passage(passage_id)
+        siblings = self._gen.store.passages_of(found.document_id)
+        at = next(i for i, p in enumerate(siblings) if p.id == passage_id)
+        return siblings[max(0, at - before):at + after + 1]
 
     def info(self) -> dict[str, Any]:
         gen = self._gen

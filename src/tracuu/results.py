@@ -34,6 +34,8 @@ class Passage:
     char_start: int
     char_end: int
     page: int | None = None
+    # Where `text` starts in the document's cleaned text: maps sentence offsets back to the extracted text.
+    clean_start: int = field(default=0, repr=False)
 
     @property
     def section_path(self) -> str:
@@ -41,9 +43,24 @@ class Passage:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        del d["clean_start"]
         d["section"] = list(self.section)
         d["section_path"] = self.section_path
         return d
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a passage; `text` is the document's extracted text at char_start:char_end, verbatim."""
+
+    passage_id: str
+    ordinal: int
+    text: str
+    char_start: int
+    char_end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

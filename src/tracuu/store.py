@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import numpy as np
+
 from .results import DocumentInfo, Passage
 
 SCHEMA = """
@@ -20,7 +22,9 @@ CREATE TABLE documents (
     text TEXT NOT NULL,
     page_starts TEXT NOT NULL,
     metadata TEXT NOT NULL,
-    warnings TEXT NOT NULL
+    warnings TEXT NOT NULL,
+    clean_offsets BLOB NOT NULL,
+    clean_ends BLOB NOT NULL
 );
 CREATE TABLE passages (
     row INTEGER PRIMARY KEY,
@@ -32,18 +36,19 @@ CREATE TABLE passages (
     context TEXT NOT NULL,
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
-    page INTEGER
+    page INTEGER,
+    clean_start INTEGER NOT NULL
 );
 CREATE INDEX passages_by_document ON passages(document_id, ordinal);
 """
 
-_PASSAGE_COLS = "id, document_id, ordinal, text, section, context, char_start, char_end, page"
+_PASSAGE_COLS = "id, document_id, ordinal, text, section, context, char_start, char_end, page, clean_start"
 _DOC_COLS = "d.id, d.source, d.title, d.format, d.content_hash, d.metadata"
 
 
 def _passage(row: tuple) -> Passage:
-    pid, doc, ordinal, text, section, context, start, end, page = row
-    return Passage(pid, doc, ordinal, text, tuple(json.loads(section)), context, start, end, page)
+    pid, doc, ordinal, text, section, context, start, end, page, clean_start = row
+    return Passage(pid, doc, ordinal, text, tuple(json.loads(section)), context, start, end, page, clean_start)
 
 
 @dataclass(frozen=True)
@@ -60,11 +65,23 @@ class StoredDocument:
     page_starts: tuple[int, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # The cleaning step's offset map (int32 bytes): cleaned character -> extracted start / end.
+    clean_offsets: bytes = b""
+    clean_ends: bytes = b""
 
     @classmethod
     def from_row(cls, row: tuple) -> "StoredDocument":
-        *head, page_starts, metadata, warnings = row
-        return cls(*head, tuple(json.loads(page_starts)), json.loads(metadata), tuple(json.loads(warnings)))
+        *head, page_starts, metadata, warnings, offsets, ends = row
+        return cls(*head, tuple(json.loads(page_starts)), json.loads(metadata), tuple(json.loads(warnings)),
+                   offsets, ends)
+
+    def source_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
+        """Extracted-text span of a cleaned-text span (empty spans map to a point)."""
+        offsets = np.frombuffer(self.clean_offsets, dtype=np.int32)
+        if clean_end <= clean_start:
+            return int(offsets[clean_start]), int(offsets[clean_start])
+        ends = np.frombuffer(self.clean_ends, dtype=np.int32)
+        return int(offsets[clean_start]), int(ends[clean_end - 1])
 
 
 class Store:
@@ -83,17 +100,17 @@ class Store:
     # -- writing (only on a fresh generation) --------------------------------------------------------------
     def add_document(self, doc: StoredDocument) -> None:
         self._db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, doc.source, doc.title, doc.format, doc.content_hash, doc.file_hash, doc.text,
              json.dumps(list(doc.page_starts)), json.dumps(doc.metadata, ensure_ascii=False),
-             json.dumps(list(doc.warnings), ensure_ascii=False)),
+             json.dumps(list(doc.warnings), ensure_ascii=False), doc.clean_offsets, doc.clean_ends),
         )
 
     def add_passages(self, passages: Iterable[Passage], first_row: int) -> None:
         self._db.executemany(
-            f"INSERT INTO passages (row, {_PASSAGE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO passages (row, {_PASSAGE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             ((first_row + i, p.id, p.document_id, p.ordinal, p.text, json.dumps(list(p.section), ensure_ascii=False),
-              p.context, p.char_start, p.char_end, p.page) for i, p in enumerate(passages)),
+              p.context, p.char_start, p.char_end, p.page, p.clean_start) for i, p in enumerate(passages)),
         )
 
     def commit(self) -> None:
