@@ -35,6 +35,8 @@ def open_or_build(name: str, paths: list[Path], encoder: str | None) -> tracuu.I
 
 
 def searcher(index: tracuu.Index, mode: str, fusion: FusionConfig | None, latencies: list[float]):
+    index._query_cache.clear()  # latency figures must include query encoding
+
     def search(query: str, k: int):
         t = time.perf_counter()
         hits = index.search(query, k, mode=mode, fusion=fusion)

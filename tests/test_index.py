@@ -242,3 +242,11 @@ def test_neighbours_give_context(built, encoder):
     around = index.neighbours(hit.passage.id)
     assert hit.passage in around and len(around) >= 2
     assert [p.ordinal for p in around] == sorted(p.ordinal for p in around)
+
+
+def test_damaged_parts_give_a_clear_error(built):
+    root, _ = built
+    (live_generation(root) / "dense.faiss").write_bytes(b"not faiss")
+    with pytest.raises(tracuu.TracuuError, match="damaged") as info:
+        tracuu.open_index(root)
+    assert "tracuu build" in info.value.fix

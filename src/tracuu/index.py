@@ -1,6 +1,7 @@
 """The facade: the one object the CLI, the HTTP app and the web page call to build, update and search an index."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from .analyzer import Analyzer
 from .citation import cite
 from .dense import DenseIndex
 from .encoders import Encoder, load_encoder
-from .errors import (DocumentNotFoundError, TracuuError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
-                     PassageNotFoundError, StrictBuildError)
+from .errors import (DocumentNotFoundError, EncoderMismatchError, IndexCorruptError, InvalidQueryError,
+                     NothingIndexedError, PassageNotFoundError, StrictBuildError, TracuuError)
 from .fusion import FusionConfig, Ranked, fuse, top_rows
 from .layout import live_generation
 from .lexical import LexicalIndex
@@ -47,10 +48,13 @@ class _Generation:
 def _load_generation(root: Path) -> _Generation:
     folder = live_generation(root)
     manifest = Manifest.read(folder, str(root))
-    store = Store(folder / "store.sqlite")
-    docs = {d.id: d for d in store.documents()}
-    return _Generation(folder, manifest, store, LexicalIndex.load(folder), DenseIndex.load(folder),
-                       np.array(store.document_rows(), dtype=object), docs)
+    try:
+        store = Store(folder / "store.sqlite")
+        docs = {d.id: d for d in store.documents()}
+        return _Generation(folder, manifest, store, LexicalIndex.load(folder), DenseIndex.load(folder),
+                           np.array(store.document_rows(), dtype=object), docs)
+    except (sqlite3.Error, OSError, ValueError, KeyError, RuntimeError) as exc:  # faiss raises RuntimeError
+        raise IndexCorruptError(str(root), f"{type(exc).__name__}: {exc}") from exc
 
 
 def _resolve_encoder(encoder: Encoder | str | None, recorded: str | None, path: str) -> Encoder | None:

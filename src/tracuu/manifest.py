@@ -8,7 +8,8 @@ from typing import Any
 
 from .errors import IndexCorruptError, IndexVersionError
 
-FORMAT_VERSION = 1
+# 2: the store keeps the cleaning offset map (clean_offsets/clean_ends, passages.clean_start) for sentences.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
