@@ -2,16 +2,13 @@
 
     python bench/quality.py party                 # builds bench/.cache/party over ../shared/corpus
     python bench/quality.py alqac --split test    # builds bench/.cache/alqac over ALQAC's corpus.jsonl
-    python bench/quality.py alqac --split train --tune   # grid over fusion weights (tune on train only)
+    python bench/tune.py                          # fusion weights, tuned on ALQAC train + party-dev only
 
 Indexes are cached (a rebuild re-encodes nothing unchanged). Add --encoder hashing for a quick dry run.
 """
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -73,8 +70,6 @@ def alqac(args) -> None:
     index = open_or_build("alqac", [data / "corpus.jsonl"], args.encoder)
     queries = read_queries(data / f"queries_{args.split}.jsonl")
     qrels = read_qrels(data / f"qrels_{args.split}.tsv")
-    if args.tune:
-        return tune(index, queries, qrels)
     print(f"ALQAC 2023 {args.split}")
     print("| mode | form | MRR@10 | nDCG@10 | R@1 | R@5 | R@10 | R@100 | p50 ms | p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -87,24 +82,6 @@ def alqac(args) -> None:
                   f"{pct(lat, .5):.1f} | {pct(lat, .95):.1f} |")
 
 
-def tune(index: tracuu.Index, queries, qrels) -> None:
-    rows = []
-    for k, dw, du, ew in itertools.product([10, 30, 60], [0.3, 0.5, 0.8, 1.0, 1.5], [0.1, 0.3, 0.5, 0.8],
-                                           [0.5, 1.0]):
-        cfg = FusionConfig(k=k, dense_weight=dw, dense_weight_unaccented=du, exact_weight=ew)
-        lat: list[float] = []
-        a = evaluate_qrels(searcher(index, "hybrid", cfg, lat), queries, qrels)["mrr@10"]
-        f = evaluate_qrels(searcher(index, "hybrid", cfg, lat), queries, qrels, folded=True)["mrr@10"]
-        rows.append((statistics.mean([a, f]), a, f, cfg))
-    rows.sort(key=lambda r: -r[0])
-    print("| mean MRR@10 | as written | folded | k | dense w | dense w (unaccented) | exact w |")
-    print("|---|---|---|---|---|---|---|")
-    for mean_, a, f, c in rows[:10]:
-        print(f"| {mean_:.4f} | {a:.4f} | {f:.4f} | {c.k} | {c.dense_weight} | {c.dense_weight_unaccented} | "
-              f"{c.exact_weight} |")
-    print(json.dumps(rows[0][3].to_dict()))
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("data", choices=["party", "alqac"])
@@ -112,7 +89,6 @@ def main() -> None:
     p.add_argument("--encoder", default=None)
     p.add_argument("--modes", nargs="+", default=["lexical", "dense", "hybrid"])
     p.add_argument("--kinds", action="store_true", help="party: a row per question kind")
-    p.add_argument("--tune", action="store_true", help="alqac: grid over fusion settings (use --split train)")
     args = p.parse_args()
     party(args) if args.data == "party" else alqac(args)
 

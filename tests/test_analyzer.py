@@ -57,3 +57,7 @@ def test_bigrams_join_adjacent_syllables():
 
 def test_settings_round_trip_through_the_manifest():
     assert Analyzer.from_dict(Analyzer(bigrams=False).to_dict()) == Analyzer(bigrams=False)
+
+
+def test_eth_typed_for_d_stroke_matches():
+    assert A.syllables("Ðổi mới") == A.syllables("Đổi mới") == ["đổi", "mới"]

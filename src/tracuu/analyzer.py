@@ -75,7 +75,8 @@ class Analyzer:
 
     def syllables(self, text: str) -> list[str]:
         """Lower-cased NFC syllables; one-letter syllables (y, ý, ở, á) are words and are kept."""
-        return _WORD.findall(nfc(text).lower())
+        # Ð (U+00D0, Icelandic eth) is typed for Đ by some keyboards and converters; it looks the same.
+        return _WORD.findall(nfc(text).lower().replace("ð", "đ"))
 
     def analyze(self, text: str) -> Analyzed:
         sylls = self.syllables(text)

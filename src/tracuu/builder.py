@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 from . import __version__
+from .abbreviations import learn_definitions
 from .analyzer import Analyzer
 from .cleaning import clean
 from .dense import DenseIndex
@@ -20,7 +22,10 @@ from .fusion import FusionConfig
 from .layout import writing
 from .lexical import LexicalIndex
 from .manifest import Manifest
+from .metadata import parse_metadata
+from .multidoc import split_documents
 from .readers import read_paths
+from .restore import DiacriticRestorer
 from .results import BuildReport, Passage
 from .splitter import split_passages
 from .store import Store, StoredDocument
@@ -73,8 +78,10 @@ class _Entry:
 def _stored(doc: ExtractedDocument, cleaned: CleanedText, fhash: str) -> StoredDocument:
     offsets = np.asarray(cleaned.offsets[:len(cleaned.text) + 1], dtype=np.int32)
     ends = np.asarray(cleaned.ends if cleaned.ends is not None else offsets[:-1] + 1, dtype=np.int32)
-    return StoredDocument(doc.key, doc.source, doc.title or doc.key, doc.format, doc.content_hash, fhash, doc.text,
-                          doc.page_starts, {}, doc.warnings, offsets.tobytes(), ends.tobytes())
+    metadata = parse_metadata(doc.text, title=doc.title, source=doc.source)
+    title = metadata.get("title") or doc.title or doc.key
+    return StoredDocument(doc.key, doc.source, title, doc.format, doc.content_hash, fhash, doc.text,
+                          doc.page_starts, metadata, doc.warnings, offsets.tobytes(), ends.tobytes())
 
 
 class Previous:
@@ -84,7 +91,7 @@ class Previous:
         # A full build re-splits every document (splitter fixes apply) and only reuses vectors; updates carry.
         self.store, self.dense, self.carry = store, dense, carry
         self.hashes = store.hashes() if store else {}
-        self._rows = {p.id: row for row, p in store.iter_passages()} if store else {}
+        self._rows = store.passage_rows() if store else {}
 
     def carried(self, document_id: str) -> _Entry | None:
         doc = self.store.stored_document(document_id) if self.store else None
@@ -94,39 +101,61 @@ class Previous:
         return {p.id: self._rows[p.id] for p in passages if p.id in self._rows}
 
 
-def read_entries(paths: Sequence[str | Path], previous: Previous, encoder: Encoder, report: dict,
-                 progress: Progress | None) -> list[_Entry]:
-    entries: dict[str, _Entry] = {}
+def _documents(paths: Sequence[str | Path], report: dict) -> Iterator[ExtractedDocument]:
+    """Every readable document under `paths`, files holding several documents split into them."""
     for item in read_paths(paths):
         if isinstance(item, UnreadableDocumentError):
             report["failures"].append((item.path, item.reason + (f" ({item.fix})" if item.fix else "")))
             continue
+        yield from split_documents(item)
+
+
+def read_entries(paths: Sequence[str | Path], previous: Previous, encoder: Encoder, report: dict,
+                 progress: Progress | None) -> list[_Entry]:
+    entries: dict[str, _Entry] = {}
+    hashes: dict[str, str] = {}
+    for item in _documents(paths, report):
         if item.key in entries:
             report["failures"].append((item.source, f"same document id {item.key!r} as {entries[item.key].doc.source}; "
                                        "build from one common folder so ids differ"))
             continue
-        fhash = file_hash(item.source) if item.format != "jsonl" else item.content_hash
+        if item.source not in hashes:
+            hashes[item.source] = file_hash(item.source) if item.format != "jsonl" else ""
         old = previous.hashes.get(item.key)
-        if old and old[0] == item.content_hash and previous.carry:
-            carried = previous.carried(item.key)
-            if carried:
-                entries[item.key] = carried
-                report["unchanged"].append(item.key)
-                continue
-        if old and old[0] == item.content_hash:
-            report["unchanged"].append(item.key)
-        else:
-            (report["replaced"] if old else report["added"]).append(item.key)
+        unchanged = bool(old) and old[0] == item.content_hash
+        carried = previous.carried(item.key) if unchanged and previous.carry else None
+        report["unchanged" if unchanged else "replaced" if old else "added"].append(item.key)
+        if carried:
+            entries[item.key] = carried
+            continue
         cleaned = clean(item)
+        fhash = hashes[item.source] or item.content_hash
         entries[item.key] = _Entry(_stored(item, cleaned, fhash), make_passages(item, cleaned, encoder))
         if progress:
             progress("read", len(entries), 0)
     return list(entries.values())
 
 
+def link_documents(entries: list[_Entry]) -> list[_Entry]:
+    """Resolve "thực hiện Nghị quyết số 57-NQ/TW" to the document of that number when it is in the index."""
+    by_number: dict[str, list[str]] = {}
+    for e in entries:
+        if e.doc.metadata.get("number"):
+            by_number.setdefault(e.doc.metadata["number"], []).append(e.doc.id)
+    linked = []
+    for e in entries:
+        targets = [d for n in e.doc.metadata.get("implements", []) for d in by_number.get(n, []) if d != e.doc.id]
+        metadata = {k: v for k, v in e.doc.metadata.items() if k != "implements_documents"}
+        if targets:
+            metadata["implements_documents"] = targets
+        linked.append(_Entry(replace(e.doc, metadata=metadata), e.passages) if metadata != e.doc.metadata else e)
+    return linked
+
+
 def write_generation(root: Path, entries: list[_Entry], previous: Previous, encoder: Encoder, analyzer: Analyzer,
                      fusion: FusionConfig, progress: Progress | None) -> int:
     """Write every part of the next generation and swap it in; returns how many passages were encoded."""
+    entries = link_documents(entries)
     passages = [p for e in entries for p in e.passages]
     vectors = np.zeros((len(passages), encoder.dim), np.float32)
     reuse = previous.vector_rows(passages) if previous.dense is not None else {}
@@ -149,6 +178,10 @@ def write_generation(root: Path, entries: list[_Entry], previous: Previous, enco
         store.commit()
         store.close()
         lexical.save(folder)
+        # Learned from this index's own passages, so restored queries use its vocabulary.
+        DiacriticRestorer.train(p.text for p in passages).save(folder)
+        (folder / "abbreviations.json").write_text(json.dumps(learned_abbreviations(entries), ensure_ascii=False,
+                                                              indent=0), encoding="utf-8")
         DenseIndex.build(vectors, encoder.dim).save(folder)
         Manifest(
             analyzer=analyzer.to_dict(),
@@ -159,6 +192,15 @@ def write_generation(root: Path, entries: list[_Entry], previous: Previous, enco
             fusion=fusion.to_dict(), created=time.strftime("%Y-%m-%dT%H:%M:%S%z"), tracuu_version=__version__,
         ).write(folder)
     return len(todo)
+
+
+def learned_abbreviations(entries: list[_Entry]) -> dict[str, list[str]]:
+    """Abbreviations the documents define themselves ("Ban Chỉ đạo (BCĐ)"), merged over the index."""
+    merged: dict[str, set[str]] = {}
+    for e in entries:
+        for short, full in learn_definitions(e.doc.text).items():
+            merged.setdefault(short, set()).update(full)
+    return {short: sorted(full) for short, full in sorted(merged.items())}
 
 
 def finish_report(root: Path, entries: list[_Entry], report: dict, encoded: int, started: float) -> BuildReport:

@@ -13,7 +13,8 @@ from .results import Explanation
 class FusionConfig:
     """Weighted reciprocal rank fusion; the weights are measured on the dev data (bench/), not guessed.
 
-    Dense retrieval collapses on queries typed without diacritics, so it gets a separate, lower weight then.
+    Dense retrieval collapses on queries typed without diacritics, so it gets a separate, lower weight then, and
+    another when the diacritics were restored before encoding (the restoration can be wrong).
     """
 
     method: str = "rrf"  # "rrf", "lexical" or "dense"
@@ -21,7 +22,10 @@ class FusionConfig:
     lexical_weight: float = 1.0
     dense_weight: float = 0.5
     dense_weight_unaccented: float = 0.2
+    dense_weight_restored: float = 0.5
     exact_weight: float = 1.0
+    restored_exact_weight: float = 0.5
+    expansion_weight: float = 1.0
     candidates: int = 100
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,11 +60,15 @@ def top_rows(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> R
     return Ranked(idx.tolist(), scores[idx].tolist())
 
 
-def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool) -> list[tuple[int, Explanation]]:
+def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool,
+         restored: bool = False) -> list[tuple[int, Explanation]]:
     """Weighted RRF: sum of weight / (k + rank) over the rankings a passage appears in."""
     lex = lexical.rank_of()
     den = dense.rank_of()
-    dense_weight = config.dense_weight if accented else config.dense_weight_unaccented
+    if restored:
+        dense_weight = config.dense_weight_restored
+    else:
+        dense_weight = config.dense_weight if accented else config.dense_weight_unaccented
     if config.method == "lexical":
         dense_weight, lex_weight = 0.0, 1.0
     elif config.method == "dense":

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import IndexCorruptError, IndexNotFoundError, TracuuError
+from .errors import IndexBusyError, IndexCorruptError, IndexNotFoundError, TracuuError
 
 CURRENT = "CURRENT"
 _GEN = re.compile(r"^gen-(\d{6})$")
@@ -66,7 +66,7 @@ def writing(root: Path) -> Iterator[Path]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise TracuuError(f"another build or update is writing {root}", fix="wait for it to finish") from exc
+            raise IndexBusyError(str(root)) from exc
         gens = _generations(root)
         number = int(_GEN.match(gens[-1].name).group(1)) + 1 if gens else 1
         folder = root / f"gen-{number:06d}"

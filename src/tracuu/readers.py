@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from xml.etree import ElementTree
 
+from . import legacy
 from .errors import UnreadableDocumentError
 from .extracted import ExtractedDocument
 from .markdown_clean import html_title
@@ -94,7 +95,7 @@ def _raw(path: Path) -> bytes:
 
 
 def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
-    """Text of `data`: UTF-8 (BOM or not), UTF-16 with a BOM, else cp1258 with a warning."""
+    """Text of `data`: UTF-8 (BOM or not), UTF-16 with a BOM, TCVN3/VNI/VISCII (converted), else cp1258 (warned)."""
     try:
         return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError:
@@ -104,6 +105,9 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
             return data.decode("utf-16"), ()
         except UnicodeDecodeError as exc:
             raise UnreadableDocumentError(path, f"broken UTF-16: {exc.reason}", fix="save it as UTF-8") from exc
+    converted = legacy.decode_bytes(data)  # legacy bytes would read as cp1258 mojibake, with no error
+    if converted is not None:
+        return converted[0], tuple(converted[1])
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError as exc:
@@ -112,13 +116,19 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     return text, ("not UTF-8: read as Windows-1258 (cp1258); check its accents, or save it as UTF-8",)
 
 
-def _text(path: Path) -> tuple[str, tuple[str, ...]]:
+def _text(path: Path, check: bool = True) -> tuple[str, tuple[str, ...]]:
     text, warnings = decode(_raw(path), str(path))
     if "\x00" in text:
         raise UnreadableDocumentError(str(path), "binary data, not text", fix="save it as UTF-8 text")
     if not text.strip():
         raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
-    return text, warnings
+    return _checked(text, warnings) if check else (text, warnings)
+
+
+def _checked(text: str, warnings: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+    """`text` with a legacy encoding (TCVN3, VNI, VISCII) converted, plus warnings on text that extraction broke."""
+    text, converted = legacy.repair(text)
+    return text, (*warnings, *converted, *legacy.quality_warnings(text))
 
 
 def first_line_title(text: str) -> str:
@@ -155,7 +165,7 @@ def _read_html(path: Path, key: str) -> ExtractedDocument:
 
 
 def _jsonl(path: Path) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
-    text, warnings = _text(path)
+    text, warnings = _text(path, check=False)  # each line is its own document: checked on its own
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             yield _jsonl_line(path, number, line, warnings)
@@ -173,8 +183,9 @@ def _jsonl_line(path: Path, number: int, line: str,
                                        fix='one object per line: {"_id": "...", "title": "...", "text": "..."}')
     if not item["text"].strip():
         return UnreadableDocumentError(where, "empty text", fix="remove the line or add its text")
-    title = str(item.get("title") or "") or first_line_title(item["text"])
-    return ExtractedDocument(str(item["_id"]), str(path), "jsonl", item["text"], title[:_TITLE_MAX], warnings=warnings)
+    text, warnings = _checked(item["text"], warnings)
+    title = legacy.repair(str(item.get("title") or ""))[0] or first_line_title(text)
+    return ExtractedDocument(str(item["_id"]), str(path), "jsonl", text, title[:_TITLE_MAX], warnings=warnings)
 
 
 def _read_pdf(path: Path, key: str) -> ExtractedDocument:
@@ -184,7 +195,7 @@ def _read_pdf(path: Path, key: str) -> ExtractedDocument:
     try:
         reader = pypdf.PdfReader(str(path))
         _decrypt(reader, path)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages, converted = legacy.pdf_pages(reader)  # runs in .VnTime, VNI-Times... converted to Unicode
     except UnreadableDocumentError:
         raise
     except Exception as exc:
@@ -195,6 +206,7 @@ def _read_pdf(path: Path, key: str) -> ExtractedDocument:
     text, starts = _join_pages(pages)
     empty = [str(n) for n, p in enumerate(pages, 1) if not p.strip()]
     warnings = (f"page(s) {', '.join(empty)} have no text layer (scanned?)",) if empty else ()
+    warnings = (*warnings, *converted, *legacy.quality_warnings(text))
     meta_title = _pdf_meta_title(reader)
     return ExtractedDocument(key, str(path), "pdf", text, meta_title or first_line_title(text), starts, warnings)
 
@@ -238,8 +250,9 @@ def _read_docx(path: Path, key: str) -> ExtractedDocument:
     text = "\n".join(lines)
     if not text.strip():
         raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+    text, warnings = _checked(text)
     title = _docx_core_title(core) or first_line_title(re.sub(r"^#+ ", "", text, flags=re.M))
-    return ExtractedDocument(key, str(path), "docx", text, title)
+    return ExtractedDocument(key, str(path), "docx", text, title, warnings=warnings)
 
 
 def _docx_blocks(parent) -> list[str]:

@@ -5,7 +5,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -43,7 +43,7 @@ CREATE INDEX passages_by_document ON passages(document_id, ordinal);
 """
 
 _PASSAGE_COLS = "id, document_id, ordinal, text, section, context, char_start, char_end, page, clean_start"
-_DOC_COLS = "d.id, d.source, d.title, d.format, d.content_hash, d.metadata"
+_DOC_COLS = "d.id, d.source, d.title, d.format, d.content_hash, d.metadata, d.warnings"
 
 
 def _passage(row: tuple) -> Passage:
@@ -133,9 +133,9 @@ class Store:
         r = self._db.execute(f"SELECT row, {_PASSAGE_COLS} FROM passages WHERE id = ?", (passage_id,)).fetchone()
         return (r[0], _passage(r[1:])) if r else None
 
-    def iter_passages(self) -> Iterator[tuple[int, Passage]]:
-        for r in self._db.execute(f"SELECT row, {_PASSAGE_COLS} FROM passages ORDER BY row"):
-            yield r[0], _passage(r[1:])
+    def passage_rows(self) -> dict[str, int]:
+        """passage id -> row, without reading the texts (an update looks up reusable vectors by id)."""
+        return dict(self._db.execute("SELECT id, row FROM passages"))
 
     def passages_of(self, document_id: str) -> list[Passage]:
         return [_passage(r) for r in self._db.execute(
@@ -153,7 +153,8 @@ class Store:
             where, args = f"WHERE d.id IN ({','.join('?' * len(ids))})", ids
         sql = (f"SELECT {_DOC_COLS}, (SELECT count(*) FROM passages p WHERE p.document_id = d.id) "
                f"FROM documents d {where} ORDER BY d.id")
-        return [DocumentInfo(i, s, t, f, h, n, json.loads(m)) for i, s, t, f, h, m, n in self._db.execute(sql, args)]
+        return [DocumentInfo(i, s, t, f, h, n, json.loads(m), tuple(json.loads(w)))
+                for i, s, t, f, h, m, w, n in self._db.execute(sql, args)]
 
     def stored_document(self, document_id: str) -> StoredDocument | None:
         r = self._db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()

@@ -1,0 +1,97 @@
+"""Congress, term and plenum numbers: Roman, Arabic and words, only in their contexts, with or without diacritics."""
+import pytest
+
+from tracuu.numerals import (expand_query, find_numbers, from_roman, from_words, numeral_tokens, rewrite_query,
+                             to_roman, to_words)
+from tracuu.analyzer import fold
+
+from conftest import SHARED_CORPUS
+
+RESOLUTION_XIII = SHARED_CORPUS / "party" / "nghi-quyet-dai-hoi-xiii.txt"
+
+
+def test_roman_round_trip_and_rejects():
+    for n in range(1, 61):
+        assert from_roman(to_roman(n)) == n
+        assert from_roman(to_roman(n).lower()) == n
+    assert to_roman(13) == "XIII" and to_roman(17) == "XVII"
+    for bad in ["IIII", "VX", "IC", "DI", "MI", "LXX", "", "vì", "Đ"]:
+        assert from_roman(bad) is None, bad
+
+
+def test_vietnamese_number_words():
+    assert to_words(13) == "mười ba" and to_words(15) == "mười lăm" and to_words(21) == "hai mươi mốt"
+    assert to_words(1, ordinal=True) == "nhất" and to_words(4, ordinal=True) == "tư" and to_words(24) == "hai mươi tư"
+    for n in range(1, 61):
+        assert from_words(fold(to_words(n))) == n
+        assert from_words(fold(to_words(n, ordinal=True))) == n
+    assert from_words("muoi bon") == 14 and from_words("hai muoi") == 20 and from_words("muoi muoi") is None
+
+
+def test_congress_roman_arabic_words():
+    assert expand_query("Nghị quyết Đại hội XIII") == ["Đại hội 13"]
+    assert expand_query("nghi quyet dai hoi 13") == ["Đại hội XIII"]
+    assert set(expand_query("Đại hội lần thứ mười ba")) == {"Đại hội 13", "Đại hội XIII"}
+    assert "Đại hội lần thứ mười ba" in find_numbers("Đại hội XIII")[0].variants
+    # the short form is added too: its bigram "hội_xiii" is how most passages say it
+    assert expand_query("Đại hội đại biểu toàn quốc lần thứ XIII của Đảng") == ["Đại hội 13", "Đại hội XIII"]
+    assert expand_query("ĐẠI HỘI ĐẠI BIỂU TOÀN QUỐC LẦN THỨ XIII") == ["Đại hội 13", "Đại hội XIII"]
+    assert expand_query("Đại hội 17 Đảng bộ Thành phố") == ["Đại hội XVII"]
+
+
+def test_terms_with_either_tone_placement():
+    assert expand_query("khóa XVII") == ["khóa 17"]
+    assert expand_query("khoá XVII") == ["khóa 17"]
+    assert expand_query("khóa 17") == ["khóa XVII"]
+    assert expand_query("khoa 11") == ["khóa XI"]
+    assert expand_query("Quốc hội khóa XV") == ["khóa 15"]
+
+
+def test_plenums():
+    got = expand_query("Hội nghị Trung ương 6 khóa 11 về khoa học công nghệ")
+    assert got == ["Hội nghị lần thứ sáu Ban Chấp hành Trung ương", "khóa XI"]
+    assert expand_query("HỘI NGHỊ LẦN THỨ SÁU BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG KHOÁ XI") == [
+        "Hội nghị Trung ương 6", "khóa 11"]
+    assert expand_query("Hội nghị Trung ương lần thứ tám khoá XIII") == [
+        "Hội nghị Trung ương 8", "Hội nghị lần thứ tám Ban Chấp hành Trung ương", "khóa 13"]
+    assert "Hội nghị Trung ương 8" in expand_query("hoi nghi trung uong lan thu tam khoa xiii")
+    rewrites = rewrite_query("Hội nghị Trung ương 6 khóa 11 về khoa học công nghệ")
+    assert "Hội nghị lần thứ sáu Ban Chấp hành Trung ương khóa XI về khoa học công nghệ" in rewrites
+
+
+@pytest.mark.parametrize("text", [
+    "V- Đại hội đồng ý đồng chí Nguyễn Phú Trọng",
+    "I- Tán thành những nội dung cơ bản",
+    "Về một số nhiệm vụ trọng tâm trong Quý I năm 2025",
+    "PHỤ LỤC I",
+    "khoa học và công nghệ",
+    "Đại hội vì dân",
+    "dai hoi vi dan",
+    "Đại hội đồng cổ đông",
+    "khóa LXX",
+])
+def test_no_number_outside_the_contexts(text):
+    assert find_numbers(text) == []
+    assert expand_query(text) == []
+
+
+def test_other_ordinals_switch_only_between_digits_and_words():
+    assert expand_query("kỳ họp thứ 8") == ["kỳ họp thứ tám"]
+    assert expand_query("cách mạng công nghiệp lần thứ tư") == ["lần thứ 4"]
+
+
+def test_numeral_tokens_give_the_canonical_arabic_form():
+    assert numeral_tokens("Ban Chấp hành Trung ương Đảng khoá XI") == ["khóa 11"]
+    assert numeral_tokens("khóa 11") == []
+    assert numeral_tokens("Nghị quyết Đại hội lần thứ XIII") == ["Đại hội 13"]
+
+
+@pytest.mark.skipif(not RESOLUTION_XIII.is_file(), reason="shared corpus absent")
+def test_real_resolution_numbers():
+    text = RESOLUTION_XIII.read_text(encoding="utf-8")
+    spans = find_numbers(text)
+    terms = {s.value for s in spans if s.kind == "term"}
+    assert terms == {12, 13}  # khoá XII and khoá XIII, nothing else
+    assert {s.value for s in spans if s.kind == "congress"} >= {12, 13}
+    line = next(line for line in text.splitlines() if line.startswith("V- Đại hội đồng ý"))
+    assert [(s.kind, s.value) for s in find_numbers(line)] == [("term", 12), ("term", 13), ("term", 13)]
