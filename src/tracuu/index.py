@@ -1,6 +1,7 @@
 """The facade: the one object the CLI, the HTTP app and the web page call to build, update and search an index."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -10,7 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import builder
+from . import answer as answering, builder, quotes as quoting
 from .analyzer import Analyzer
 from .citation import cite
 from .dense import DenseIndex
@@ -21,7 +22,9 @@ from .fusion import FusionConfig, Ranked, fuse, top_rows
 from .layout import live_generation
 from .lexical import LexicalIndex
 from .manifest import Manifest
-from .results import BuildReport, DocumentInfo, Hit, Passage, Sentence
+from .query import QueryPlan, plan_query
+from .restore import DiacriticRestorer
+from .results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from .sentences import split_sentences
 from .store import Store, StoredDocument
 
@@ -30,6 +33,8 @@ MAX_K = 1000
 MODES = ("hybrid", "lexical", "dense")
 QUERY_CACHE = 1024
 DOC_CACHE = 32
+RESTORER_FILE = "restorer.json"
+ABBREVIATIONS_FILE = "abbreviations.json"
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,10 @@ class _Generation:
     store: Store
     lexical: LexicalIndex
     dense: DenseIndex
-    row_documents: np.ndarray  # document id of each passage row
+    row_documents: np.ndarray  # for each passage row, the position of its document in `documents`
     documents: dict[str, DocumentInfo]
+    restorer: DiacriticRestorer | None
+    abbreviations: dict[str, list[str]]  # definitions the documents make themselves: "Ban Chỉ đạo (BCĐ)"
 
 
 def _load_generation(root: Path) -> _Generation:
@@ -51,8 +58,13 @@ def _load_generation(root: Path) -> _Generation:
     try:
         store = Store(folder / "store.sqlite")
         docs = {d.id: d for d in store.documents()}
-        return _Generation(folder, manifest, store, LexicalIndex.load(folder), DenseIndex.load(folder),
-                           np.array(store.document_rows(), dtype=object), docs)
+        position = {d: i for i, d in enumerate(docs)}
+        rows = np.array([position[d] for d in store.document_rows()], dtype=np.int32)
+        restorer = DiacriticRestorer.load(folder) if (folder / RESTORER_FILE).exists() else None
+        learned_file = folder / ABBREVIATIONS_FILE
+        learned = json.loads(learned_file.read_text(encoding="utf-8")) if learned_file.exists() else {}
+        return _Generation(folder, manifest, store, LexicalIndex.load(folder), DenseIndex.load(folder), rows, docs,
+                           restorer, learned)
     except (sqlite3.Error, OSError, ValueError, KeyError, RuntimeError) as exc:  # faiss raises RuntimeError
         raise IndexCorruptError(str(root), f"{type(exc).__name__}: {exc}") from exc
 
@@ -72,6 +84,7 @@ class Index:
     def __init__(self, path: str | Path, *, encoder: Encoder | str | None = None) -> None:
         self.path = Path(path)
         self._gen = _load_generation(self.path)
+        self._retired: _Generation | None = None
         self._encoder = _resolve_encoder(encoder, self._gen.manifest.encoder["name"], str(self.path))
         self._write_lock = threading.Lock()
         self._query_cache: dict[str, np.ndarray] = {}
@@ -114,7 +127,12 @@ class Index:
     def reload(self) -> None:
         """Pick up a generation written by another process (the API calls this before serving)."""
         if live_generation(self.path) != self._gen.folder:
-            self._gen = _load_generation(self.path)
+            self._swap(_load_generation(self.path))
+
+    def _swap(self, gen: _Generation) -> None:
+        # The retired generation stays readable: a call that found a passage just before the swap can still
+        # read its document even if the new generation removed it.
+        self._retired, self._gen = self._gen, gen
 
     # -- search ---------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, mode: str = "hybrid", documents: Sequence[str] | None = None,
@@ -127,17 +145,22 @@ class Index:
         if mode != "hybrid":
             config = FusionConfig(**{**config.to_dict(), "method": mode})
         allowed = self._allowed_rows(gen, documents, filters)
-        analyzed = self.analyzer.analyze(query)
+        plan = self.plan(query, config)
         n = max(config.candidates, k)
         lexical = Ranked([], [])
         if config.method != "dense":
-            scores = gen.lexical.scores(analyzed.exact, analyzed.folded, analyzed.accented, config.exact_weight)
+            tokens = plan.lexical
+            scores = gen.lexical.scores(tokens.exact, tokens.folded, tokens.accented, plan.exact_weight)
+            extra = plan.expansion_tokens
+            if extra is not None and config.expansion_weight:
+                scores += config.expansion_weight * gen.lexical.scores(extra.exact, extra.folded, extra.accented,
+                                                                       plan.exact_weight)
             lexical = top_rows(scores, n, allowed)
         dense = Ranked([], [])
         if config.method != "lexical" and len(gen.dense):
-            rows, sims = gen.dense.search(self._query_vector(query), n, allowed)
+            rows, sims = gen.dense.search(self._query_vector(plan.dense_text), n, allowed)
             dense = Ranked(rows.tolist(), sims.tolist())
-        fused = fuse(lexical, dense, config, accented=analyzed.accented)[:k]
+        fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)[:k]
         passages = gen.store.passages_at([row for row, _ in fused])
         hits = []
         for rank, ((_, why), passage) in enumerate(zip(fused, passages), start=1):
@@ -145,16 +168,33 @@ class Index:
             hits.append(Hit(rank, why.fused_score, passage, doc, cite(doc, passage), why if explain else None))
         return hits
 
+    def ask(self, question: str, k: int = answering.PASSAGES, *, documents: Sequence[str] | None = None,
+            filters: dict[str, str] | None = None) -> Answer:
+        """The sentences of the top `k` passages that answer `question`, verbatim and cited, or `answer` None
+        with the message "Không tìm thấy thông tin đủ tin cậy" and the closest passages when evidence is weak."""
+        return answering.ask(self, question, k, documents=documents, filters=filters)
+
+    def quotes(self, topic: str, k: int = 5, *, doc_type: str | None = None, issuer: str | None = None,
+               date_from: str | None = None, date_to: str | None = None) -> list[Quote]:
+        """Quotable, self-contained sentences on `topic`, verbatim and cited, official documents first."""
+        if not isinstance(k, int) or not 1 <= k <= 100:
+            raise InvalidQueryError("k", f"must be between 1 and 100, got {k!r}")
+        return quoting.quotes(self, topic, k, doc_type=doc_type, issuer=issuer, date_from=date_from,
+                              date_to=date_to)
+
+    def plan(self, query: str, fusion: FusionConfig | None = None) -> QueryPlan:
+        """How `search` reads a query: the restored diacritics and the tokens each retriever sees."""
+        config = fusion or self.fusion
+        return plan_query(query, self.analyzer, self._gen.restorer, exact_weight=config.exact_weight,
+                          restored_exact_weight=config.restored_exact_weight, learned=self._gen.abbreviations)
+
     def _allowed_rows(self, gen: _Generation, documents: Sequence[str] | None,
                       filters: dict[str, str] | None) -> np.ndarray | None:
         if documents is None and not filters:
             return None
-        ids = set(gen.documents) if documents is None else set(documents)
-        for key, value in (filters or {}).items():
-            wanted = str(value).casefold()
-            ids = {d for d in ids if str(gen.documents[d].metadata.get(key, "")).casefold() == wanted} \
-                if key != "document" else ids & {value}
-        return np.flatnonzero(np.isin(gen.row_documents, list(ids))) if ids else np.zeros(0, np.int64)
+        wanted = [i for i, (doc_id, doc) in enumerate(gen.documents.items())
+                  if (documents is None or doc_id in documents) and _matches(doc.metadata, filters or {})]
+        return np.flatnonzero(np.isin(gen.row_documents, wanted)) if wanted else np.zeros(0, np.int64)
 
     # -- look-ups -------------------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
@@ -178,6 +218,8 @@ class Index:
         stored = self._doc_cache.get(key)
         if stored is None:
             stored = gen.store.stored_document(document_id)
+            if stored is None and self._retired is not None:
+                stored = self._retired.store.stored_document(document_id)
             if stored is None:
                 raise DocumentNotFoundError(document_id)
             if len(self._doc_cache) >= DOC_CACHE:
@@ -223,11 +265,15 @@ class Index:
             previous = builder.Previous(self._gen.store, self._gen.dense)
             fresh = builder.read_entries(paths, previous, self.encoder, report, progress)
             fresh_ids = {e.doc.id for e in fresh}
-            kept = [previous.carried(d) for d in self._gen.documents if d not in fresh_ids]
+            # A file read again replaces every document it held before (a split file may now hold fewer).
+            sources = {e.doc.source for e in fresh}
+            dropped = [d.id for d in self._gen.documents.values() if d.source in sources and d.id not in fresh_ids]
+            report["removed"].extend(dropped)
+            kept = [previous.carried(d) for d in self._gen.documents if d not in fresh_ids and d not in dropped]
             entries = [e for e in kept if e] + fresh
             encoded = builder.write_generation(self.path, entries, previous, self.encoder, self.analyzer,
                                                self.fusion, progress)
-            self._gen = _load_generation(self.path)
+            self._swap(_load_generation(self.path))
             return builder.finish_report(self.path, entries, report, encoded, started)
 
     def remove(self, document_ids: Sequence[str]) -> BuildReport:
@@ -241,7 +287,7 @@ class Index:
             entries = [previous.carried(d) for d in self._gen.documents if d not in set(document_ids)]
             encoded = builder.write_generation(self.path, [e for e in entries if e], previous, self.encoder,
                                                self.analyzer, self.fusion, None)
-            self._gen = _load_generation(self.path)
+            self._swap(_load_generation(self.path))
             return builder.finish_report(self.path, entries, report, encoded, started)
 
 
@@ -275,6 +321,20 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
 
 def open_index(path: str | Path, *, encoder: Encoder | str | None = None) -> Index:
     return Index.open(path, encoder=encoder)
+
+
+def _matches(metadata: dict[str, Any], filters: dict[str, str]) -> bool:
+    """Metadata filters: equality (case-insensitive), and `date_from`/`date_to` bounds on the ISO `date`."""
+    for key, value in filters.items():
+        if key == "date_from":
+            if not metadata.get("date") or metadata["date"] < value:
+                return False
+        elif key == "date_to":
+            if not metadata.get("date") or metadata["date"][:len(value)] > value:
+                return False
+        elif str(metadata.get(key, "")).casefold() != str(value).casefold():
+            return False
+    return True
 
 
 def _check_query(query: str, k: int, mode: str) -> str:

@@ -16,6 +16,7 @@ class DocumentInfo:
     content_hash: str
     passages: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # what reading found: legacy encoding converted, broken text, ...
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,9 +75,60 @@ class Citation:
     char_start: int
     char_end: int
     text: str
+    locator: str = ""  # "mục III.2", "Điều 5, khoản 2": the part of `text` after the document
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a document (`text` == document text[char_start:char_end]) with its citation."""
+
+    text: str
+    document: DocumentInfo
+    citation: Citation
+    passage_id: str
+    score: float = 0.0
+    speaker: str | None = None  # who is quoted, for speech in “…” ("Tổng Bí thư Nguyễn Phú Trọng")
+
+    @property
+    def char_start(self) -> int:
+        return self.citation.char_start
+
+    @property
+    def char_end(self) -> int:
+        return self.citation.char_end
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "quote": self.text, "document": self.document.to_dict(), "section": self.citation.section,
+            "locator": self.citation.locator, "page": self.citation.page, "char_start": self.char_start,
+            "char_end": self.char_end, "citation": self.citation.text, "passage_id": self.passage_id,
+            "score": round(self.score, 4),
+        }
+        if self.speaker:
+            d["speaker"] = self.speaker
+        return d
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The sentences that answer a question, verbatim, with their citations; `answer` None = nothing reliable."""
+
+    question: str
+    answer: str | None
+    confidence: float
+    citations: tuple[Quote, ...] = ()
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"question": self.question, "answer": self.answer,
+                             "confidence": round(self.confidence, 3)}
+        if self.message:
+            d["message"] = self.message
+        d["citations"] = [c.to_dict() for c in self.citations]
+        return d
 
 
 @dataclass(frozen=True)
