@@ -9,7 +9,7 @@ import tempfile
 from typing import Any, Sequence
 
 from . import __version__
-from .errors import InvalidQueryError, TracuuError
+from .errors import InvalidQueryError, MissingExtraError, TracuuError
 from .evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from .index import Index, build
 
@@ -57,7 +57,9 @@ def cmd_info(a: argparse.Namespace) -> int:
     lines = [f"{info['index']} ({info['generation']}, format {info['format_version']}): {info['documents']} "
              f"documents, {info['passages']} passages, {info['size_bytes'] / 1e6:.1f} MB",
              f"encoder {info['encoder']['name']} ({info['encoder']['dim']}-d), analyzer v{info['analyzer']['version']}"]
-    lines += [f"  {d['id']}: {d['title'][:70]} ({d['passages']} passages)" for d in info["document_list"]]
+    for d in info["document_list"]:
+        lines.append(f"  {d['id']}: {d['title'][:70]} ({d['passages']} passages)")
+        lines += [f"    ! {w}" for w in d["warnings"]]
     _emit(info, a.json, "\n".join(lines))
     return 0
 
@@ -97,7 +99,55 @@ def cmd_search(a: argparse.Namespace) -> int:
     if not a.query:
         raise InvalidQueryError("query", "is missing", fix='tracuu search "câu hỏi" --index DIR, or --queries FILE')
     hits = index.search(a.query, a.k, **opts)
-    _emit({"query": a.query, "hits": [h.to_dict() for h in hits]}, a.json, _hits_text(hits))
+    plan = index.plan(a.query)
+    text = _hits_text(hits)
+    if plan.restored:
+        text = f"(đã thêm dấu: {plan.restored})\n{text}"
+    _emit({"query": a.query, "understood": plan.to_dict(), "hits": [h.to_dict() for h in hits]}, a.json, text)
+    return 0
+
+
+def _quote_lines(quotes, indent: str = "    ") -> list[str]:
+    out = []
+    for q in quotes:
+        who = f"{q.speaker}: " if q.speaker else ""
+        out.append(f"{indent}{who}“{' '.join(q.text.split())}”")
+        out.append(f"{indent}  ({q.citation.text}; {q.passage_id})")
+    return out
+
+
+def cmd_ask(a: argparse.Namespace) -> int:
+    answer = Index.open(a.index).ask(a.question, a.k, documents=a.document or None, filters=_filters(a.filter))
+    if answer.answer is None:
+        lines = [f"{answer.message} (độ tin cậy {answer.confidence:.2f}). Các đoạn gần nhất:"]
+        lines += [f"  - {c.citation.text} ({c.passage_id})" for c in answer.citations]
+    else:
+        lines = [f"Trả lời (độ tin cậy {answer.confidence:.2f}):"] + _quote_lines(answer.citations, "  ")
+    _emit(answer.to_dict(), a.json, "\n".join(lines))
+    return 0
+
+
+def cmd_quotes(a: argparse.Namespace) -> int:
+    found = Index.open(a.index).quotes(a.topic, a.k, doc_type=a.type, issuer=a.issuer, date_from=a.date_from,
+                                       date_to=a.date_to)
+    text = "\n".join(_quote_lines(found, "")) if found else "Không tìm thấy câu trích dẫn phù hợp."
+    _emit({"topic": a.topic, "quotes": [q.to_dict() for q in found]}, a.json, text)
+    return 0
+
+
+def cmd_show(a: argparse.Namespace) -> int:
+    index = Index.open(a.index)
+    passages = index.neighbours(a.passage_id, a.before, a.after)
+    doc = index.document(passages[0].document_id)
+    from .citation import cite  # the citation line of each passage, as search prints it
+    lines = [f"{doc.title[:90]} ({doc.id})"]
+    for p in passages:
+        mark = ">>" if p.id == a.passage_id else "  "
+        lines.append(f"{mark} [{p.id}] {cite(doc, p).text}")
+        lines += [f"{mark}   {line}" for line in p.text.splitlines() if line.strip()]
+    data = {"passage_id": a.passage_id, "document": doc.to_dict(),
+            "passages": [{**p.to_dict(), "citation": cite(doc, p).to_dict()} for p in passages]}
+    _emit(data, a.json, "\n".join(lines))
     return 0
 
 
@@ -140,6 +190,18 @@ def _eval_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def cmd_serve(a: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+        from tracuu_api.app import create_app
+    except ImportError:
+        raise MissingExtraError("tracuu serve", "api") from None
+    app = create_app(a.index)  # opens the index first: a missing one fails here with its fix, not in a worker
+    print(f"tracuu: serving {a.index} on http://{a.host}:{a.port}/ (API docs at /docs)", file=sys.stderr)
+    uvicorn.run(app, host=a.host, port=a.port, log_level="warning")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tracuu", description="Tra cứu văn bản Đảng và Nhà nước: tìm theo nghĩa, "
                                 "trích dẫn đúng nguyên văn.")
@@ -170,6 +232,23 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
     s.add_argument("--filter", action="append", default=[], help="KEY=VALUE on document metadata (repeatable)")
     s.add_argument("--queries", help='JSONL file of {"id", "query"} lines')
+    q = verb("ask", cmd_ask, "answer a question with verbatim sentences and their citations, or say nothing "
+             "reliable was found")
+    q.add_argument("question", help="the question, with or without diacritics")
+    q.add_argument("-k", type=int, default=5, help="passages to read the answer from (default 5)")
+    q.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
+    q.add_argument("--filter", action="append", default=[], help="KEY=VALUE on document metadata (repeatable)")
+    qt = verb("quotes", cmd_quotes, "quotable sentences on a topic, verbatim, each with a ready-to-paste citation")
+    qt.add_argument("topic", help="the topic, e.g. \"chuyển đổi số\"")
+    qt.add_argument("-k", type=int, default=5, help="number of quotes (default 5)")
+    qt.add_argument("--type", help="document type code or name (NQ, Nghị quyết, KL, news...)")
+    qt.add_argument("--issuer", help="issuing body, or part of its name (Bộ Chính trị, Chính phủ...)")
+    qt.add_argument("--date-from", help="only documents dated on or after YYYY-MM-DD")
+    qt.add_argument("--date-to", help="only documents dated on or before YYYY-MM-DD")
+    sh = verb("show", cmd_show, "show a passage (by the id printed by search, ask or quotes) with its neighbours")
+    sh.add_argument("passage_id")
+    sh.add_argument("--before", type=int, default=1, help="passages before it (default 1)")
+    sh.add_argument("--after", type=int, default=1, help="passages after it (default 1)")
     e = verb("eval", cmd_eval, "evaluate retrieval on BEIR qrels or on gold snippets (party-dev format)")
     e.add_argument("--corpus", nargs="+", help="documents to build a temporary index from (e.g. corpus.jsonl)")
     e.add_argument("--queries", help="BEIR queries.jsonl")
@@ -177,6 +256,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", help="party-dev style JSONL: query, gold snippets, kind")
     e.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
     e.add_argument("--encoder", default=None, help="encoder for the temporary index")
+    sv = verb("serve", cmd_serve, "serve the HTTP API and the web page (writes need $TRACUU_API_TOKEN)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     return p
 
 

@@ -1,0 +1,285 @@
+"""The HTTP face of tracuu: `create_app(index_path)` builds a FastAPI app over one index (no module-level state)."""
+from __future__ import annotations
+
+import hmac
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import Depends, FastAPI, File, Query, UploadFile
+from fastapi.responses import FileResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+
+from tracuu import __version__
+from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, InvalidQueryError, PassageNotFoundError,
+                           UnauthorizedError, UploadRejectedError, WriteBusyError, WritesDisabledError)
+from tracuu.index import Index
+
+from . import schemas as s
+from .handlers import JSONResponse, UploadSizeGuard, add_error_handlers
+from .uploads import inside, safe_name, staged
+
+STATIC = Path(__file__).resolve().parent / "static"
+UPLOADS = "uploads"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+WRITE_WAIT_S = 120.0
+RELOAD_EVERY_S = 1.0
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": s.ErrorOut} for code in (401, 404, 422)}
+_DATE = [(re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
+         (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), (3, 2, 1))]
+
+
+@dataclass
+class _State:
+    """Everything one app holds: its index, its tokens, and the lock that serializes writes."""
+
+    index: Index
+    token: str | None
+    read_token: str | None
+    max_upload_bytes: int
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    checked: float = 0.0
+
+    @property
+    def uploads(self) -> Path:
+        return self.index.path / UPLOADS
+
+    def fresh(self) -> Index:
+        """The index, after picking up (at most once a second) a generation another process wrote."""
+        now = time.monotonic()
+        if now - self.checked > RELOAD_EVERY_S and self.write_lock.acquire(blocking=False):
+            try:
+                self.checked = now
+                self.index.reload()
+            finally:
+                self.write_lock.release()
+        return self.index
+
+
+def _setting(value: Any, env: str) -> str | None:
+    value = os.environ.get(env) if value is None else value
+    return value or None
+
+
+def create_app(index_path: str | Path, *, token: str | None = None, read_token: str | None = None,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, index: Index | None = None) -> FastAPI:
+    """An app serving the index at `index_path`.
+
+    `token` (default: $TRACUU_API_TOKEN) enables uploads and deletions for requests bearing it; with none, writes
+    answer 403. `read_token` (default: $TRACUU_API_READ_TOKEN) also protects the read endpoints. Pass "" to
+    switch either off regardless of the environment.
+    """
+    state = _State(index or Index.open(index_path), _setting(token, "TRACUU_API_TOKEN"),
+                   _setting(read_token, "TRACUU_API_READ_TOKEN"), max_upload_bytes)
+    app = FastAPI(title="tracuu", version=__version__, responses=ERRORS,
+                  description="Tra cứu văn bản Đảng và Nhà nước: tìm theo nghĩa (có dấu hoặc không dấu), "
+                              "trích dẫn đúng nguyên văn. Search Vietnamese Party and State documents by meaning.")
+    app.state.tracuu = state
+    add_error_handlers(app)
+    app.add_middleware(UploadSizeGuard, limit_bytes=max_upload_bytes)
+    bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <token>")
+
+    def can_read(cred: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Index:
+        if state.read_token and not _matches(cred, state.read_token, state.token):
+            raise UnauthorizedError("reading this index")
+        return state.fresh()
+
+    def can_write(cred: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Index:
+        if not state.token:
+            raise WritesDisabledError()
+        if not _matches(cred, state.token):
+            raise UnauthorizedError("changing this index")
+        return state.index
+
+    _read_routes(app, can_read)
+    _write_routes(app, state, can_write)
+    _page_routes(app, state)
+    return app
+
+
+def _matches(cred: HTTPAuthorizationCredentials | None, *tokens: str | None) -> bool:
+    given = (cred.credentials if cred else "").encode()
+    return any(t and hmac.compare_digest(given, t.encode()) for t in tokens)
+
+
+# -- reads ------------------------------------------------------------------------------------------------------
+def _read_routes(app: FastAPI, can_read: Callable[..., Index]) -> None:
+    @app.get("/search", response_model=s.SearchOut, tags=["tra cứu"], summary="Tìm đoạn văn theo nghĩa")
+    def search_get(index: Index = Depends(can_read),
+                   q: str = Query(max_length=s.MAX_QUERY_CHARS, examples=["nghi quyet dai hoi ve chuyen doi so"]),
+                   k: int = Query(10, ge=1, le=s.MAX_K), offset: int = Query(0, ge=0, le=s.MAX_OFFSET),
+                   mode: s.Mode = "hybrid", document: list[str] | None = Query(None),
+                   doc_type: str | None = Query(None, examples=["Nghị quyết"]), date_from: str | None = None,
+                   date_to: str | None = None, explain: bool = False) -> JSONResponse:
+        req = s.SearchRequest(q=q, k=k, offset=offset, mode=mode, document=document, doc_type=doc_type,
+                              date_from=date_from, date_to=date_to, explain=explain)
+        return JSONResponse(_search(index, req))
+
+    @app.post("/search", response_model=s.SearchOut, tags=["tra cứu"], summary="Tìm đoạn văn (JSON, có bộ lọc)")
+    def search_post(req: s.SearchRequest, index: Index = Depends(can_read)) -> JSONResponse:
+        return JSONResponse(_search(index, req))
+
+    @app.post("/ask", response_model=s.AnswerOut, tags=["tra cứu"], summary="Hỏi đáp: câu trả lời kèm trích dẫn",
+              responses={501: {"model": s.ErrorOut}})
+    def ask(req: s.AskRequest, index: Index = Depends(can_read)) -> JSONResponse:
+        if not hasattr(index, "ask"):
+            raise FeatureUnavailableError("ask (hỏi đáp)")
+        options = {"documents": req.document, "filters": req.filters} if req.document or req.filters else {}
+        return JSONResponse(_stable(index, lambda: index.ask(req.question, req.k, **options).to_dict()))
+
+    @app.get("/quotes", response_model=s.QuotesOut, tags=["tra cứu"], summary="Câu trích dẫn nguyên văn theo chủ đề",
+             responses={501: {"model": s.ErrorOut}})
+    def quotes(index: Index = Depends(can_read),
+               topic: str = Query(min_length=1, max_length=s.MAX_QUERY_CHARS, examples=["chuyển đổi số"]),
+               k: int = Query(10, ge=1, le=s.MAX_K), doc_type: str | None = None, issuer: str | None = None,
+               date_from: str | None = None, date_to: str | None = None) -> JSONResponse:
+        if not hasattr(index, "quotes"):
+            raise FeatureUnavailableError("quotes (trích dẫn)")
+        lo, hi = _iso_date(date_from, "date_from"), _iso_date(date_to, "date_to")
+        return JSONResponse(_stable(index, lambda: {"quotes": [q.to_dict() for q in index.quotes(
+            topic, k, doc_type=doc_type or None, issuer=issuer or None, date_from=lo, date_to=hi)]}))
+
+    @app.get("/documents", response_model=s.DocumentsOut, tags=["văn bản"], summary="Danh sách văn bản")
+    def documents(index: Index = Depends(can_read), offset: int = Query(0, ge=0),
+                  limit: int = Query(100, ge=1, le=1000)) -> JSONResponse:
+        docs = sorted(index.documents(), key=lambda d: d.id)
+        return JSONResponse({"documents": [d.to_dict() for d in docs[offset:offset + limit]], "total": len(docs),
+                             "offset": offset, "limit": limit})
+
+    @app.get("/documents/{document_id:path}", tags=["văn bản"], summary="Một văn bản (mã có thể chứa / và #)")
+    def document(document_id: str, index: Index = Depends(can_read)) -> JSONResponse:
+        return JSONResponse(index.document(document_id).to_dict())
+
+    @app.get("/passages/{passage_id}", response_model=s.PassageOut, tags=["văn bản"],
+             summary="Một đoạn văn và các đoạn liền kề")
+    def passage(passage_id: str, index: Index = Depends(can_read), before: int = Query(1, ge=0, le=10),
+                after: int = Query(1, ge=0, le=10)) -> JSONResponse:
+        def look_up() -> dict[str, Any]:
+            found = index.passage(passage_id)
+            return {"passage": found.to_dict(), "document": index.document(found.document_id).to_dict(),
+                    "neighbours": [p.to_dict() for p in index.neighbours(passage_id, before, after)]}
+
+        return JSONResponse(_stable(index, look_up))
+
+    @app.get("/info", tags=["chỉ mục"], summary="Thông tin chỉ mục")
+    def info(index: Index = Depends(can_read)) -> JSONResponse:
+        data = index.info()
+        data.pop("document_list", None)  # paginated at /documents
+        meta = [d.metadata for d in index.documents()]
+        data["doc_types"] = sorted({str(m["doc_type_name"]) for m in meta if m.get("doc_type_name")})
+        data["issuers"] = sorted({str(m["issuer"]) for m in meta if m.get("issuer")})
+        data["features"] = {"ask": hasattr(index, "ask"), "quotes": hasattr(index, "quotes"),
+                            "writes": bool(app.state.tracuu.token)}
+        return JSONResponse(data)
+
+    @app.get("/health", response_model=s.HealthOut, tags=["chỉ mục"], summary="Máy chủ còn sống")
+    def health() -> JSONResponse:
+        index = app.state.tracuu.fresh()
+        m = index.manifest
+        return JSONResponse({"status": "ok", "generation": index.info()["generation"], "documents": m.documents,
+                             "passages": m.passages})
+
+
+def _stable(index: Index, call: Callable[[], Any]) -> Any:
+    """Run a multi-step read once more if a write swapped the generation under it and a step lost its document.
+
+    The facade swaps generations atomically, but a call that reads it several times (search, then the hits'
+    sentences) can meet a document removed in between; that is a race, not a 404.
+    """
+    before = index.manifest
+    try:
+        return call()
+    except (DocumentNotFoundError, PassageNotFoundError):
+        if index.manifest is before:
+            raise
+        return call()
+
+
+def _search(index: Index, req: s.SearchRequest) -> dict[str, Any]:
+    hits = index.search(req.q, req.offset + req.k, mode=req.mode, documents=req.document or None,
+                        filters=_filters(index, req.filters, req.doc_type, req.date_from, req.date_to),
+                        explain=req.explain)[req.offset:]
+    return {"hits": [h.to_dict() for h in hits], "offset": req.offset, "k": req.k}
+
+
+def _filters(index: Index, given: dict[str, str] | None, doc_type: str | None, date_from: str | None,
+             date_to: str | None) -> dict[str, str] | None:
+    """The facade's metadata filters from the request's own fields ("NQ" or "Nghị quyết"; dates made ISO)."""
+    out = dict(given or {})
+    if doc_type:
+        codes = {str(d.metadata.get("doc_type", "")).casefold() for d in index.documents()}
+        out["doc_type" if doc_type.casefold() in codes else "doc_type_name"] = doc_type
+    for key, value in (("date_from", date_from), ("date_to", date_to)):
+        if _iso_date(value, key):
+            out[key] = _iso_date(value, key)
+    return out or None
+
+
+def _iso_date(value: Any, name: str = "date") -> str | None:
+    """YYYY-MM-DD from 'YYYY-MM-DD…' or 'DD/MM/YYYY'; None for nothing; a 422 for anything else."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    for pattern, (y, m, d) in _DATE:
+        found = pattern.match(text)
+        if found:
+            return f"{int(found.group(y)):04d}-{int(found.group(m)):02d}-{int(found.group(d)):02d}"
+    raise InvalidQueryError(name, f"{text!r} is not a date", fix="write it as YYYY-MM-DD or DD/MM/YYYY")
+
+
+# -- writes -----------------------------------------------------------------------------------------------------
+def _write_routes(app: FastAPI, state: _State, can_write: Callable[..., Index]) -> None:
+    def locked() -> threading.Lock:
+        if not state.write_lock.acquire(timeout=WRITE_WAIT_S):
+            raise WriteBusyError(WRITE_WAIT_S)
+        return state.write_lock
+
+    @app.post("/documents", status_code=201, response_model=s.WriteOut, tags=["cập nhật"],
+              summary="Thêm hoặc thay một văn bản (.txt .md .html .pdf .docx .jsonl, tối đa 20 MB)",
+              responses={403: {"model": s.ErrorOut}, 409: {"model": s.ErrorOut}, 413: {"model": s.ErrorOut}})
+    def upload(file: UploadFile = File(description="tệp văn bản"), index: Index = Depends(can_write)) -> JSONResponse:
+        name = safe_name(file.filename)
+        lock = locked()
+        try:
+            with staged(state.uploads, name, file.file, state.max_upload_bytes) as path:
+                report = index.add([path])
+                touched = list(report.added) + list(report.replaced)
+                if not touched and not report.unchanged:
+                    reason = report.failures[0][1] if report.failures else "no document could be read from it"
+                    raise UploadRejectedError(name, reason + "; the index is unchanged",
+                                              fix="check that the file opens and has a text layer")
+        finally:
+            lock.release()
+        return JSONResponse({"documents": touched or list(report.unchanged), "report": report.to_dict()},
+                            status_code=201 if touched else 200)
+
+    @app.delete("/documents/{document_id:path}", response_model=s.WriteOut, tags=["cập nhật"],
+                summary="Xoá một văn bản khỏi chỉ mục", responses={403: {"model": s.ErrorOut}})
+    def delete(document_id: str, index: Index = Depends(can_write)) -> JSONResponse:
+        lock = locked()
+        try:
+            source = Path(index.document(document_id).source)
+            report = index.remove([document_id])
+            still_used = any(Path(d.source) == source for d in index.documents())
+            if inside(state.uploads, source) and not still_used:
+                source.unlink(missing_ok=True)
+        finally:
+            lock.release()
+        return JSONResponse({"documents": [document_id], "report": report.to_dict()})
+
+
+# -- the web page -----------------------------------------------------------------------------------------------
+def _page_routes(app: FastAPI, state: _State) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Content-Security-Policy": PAGE_CSP,
+                                                            "X-Content-Type-Options": "nosniff"})
