@@ -18,13 +18,25 @@ from quality import SHARED, open_or_build
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.fusion import FusionConfig
 
-GRID = {
-    "k": [10, 20, 60],
-    "dense_weight": [0.5, 0.8, 1.0, 1.5],
-    "dense_weight_unaccented": [0.0],
-    "dense_weight_restored": [0.3, 0.5, 0.8, 1.0],
-    "exact_weight": [0.5, 1.0],
-    "restored_exact_weight": [0.0, 0.3, 0.6],
+GRIDS = {
+    "rrf": {
+        "method": ["rrf"],
+        "k": [60, 100],
+        "dense_weight": [0.3, 0.5, 0.8],
+        "dense_weight_unaccented": [0.0],
+        "dense_weight_restored": [0.1, 0.2, 0.3],
+        "exact_weight": [0.5],
+        "restored_exact_weight": [0.0],
+    },
+    "linear": {
+        "method": ["linear"],
+        "k": [60],
+        "dense_weight": [0.3, 0.5, 0.8, 1.2, 2.0],
+        "dense_weight_unaccented": [0.0],
+        "dense_weight_restored": [0.1, 0.3, 0.5, 1.0],
+        "exact_weight": [0.5, 1.0],
+        "restored_exact_weight": [0.0, 0.3],
+    },
 }
 
 
@@ -32,6 +44,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--encoder", default=None)
     p.add_argument("--top", type=int, default=10)
+    p.add_argument("--grid", choices=sorted(GRIDS), nargs="+", default=sorted(GRIDS))
     args = p.parse_args()
     data = SHARED / "bench" / "alqac2023"
     alqac = open_or_build("alqac", [data / "corpus.jsonl"], args.encoder)
@@ -39,8 +52,9 @@ def main() -> None:
     queries, qrels = read_queries(data / "queries_train.jsonl"), read_qrels(data / "qrels_train.tsv")
     gold = read_gold(SHARED / "bench" / "party-dev.jsonl")
     rows = []
-    for values in itertools.product(*GRID.values()):
-        cfg = FusionConfig(**dict(zip(GRID, values)))
+    combos = [dict(zip(g, v)) for name in args.grid for g in [GRIDS[name]] for v in itertools.product(*g.values())]
+    for combo in combos:
+        cfg = FusionConfig(**combo)
         cols = []
         for folded in (False, True):
             cols.append(evaluate_qrels(lambda q, k: alqac.search(q, k, fusion=cfg), queries, qrels,
@@ -50,7 +64,7 @@ def main() -> None:
             cols.append(table["all"]["mrr@10"])
         rows.append((statistics.mean(cols), cols, cfg))
     rows.sort(key=lambda r: -r[0])
-    names = list(GRID)
+    names = list(GRIDS["linear"])
     print("| mean | ALQAC train | ALQAC train folded | party-dev | party-dev folded | " + " | ".join(names) + " |")
     print("|" + "---|" * (5 + len(names)))
     for mean_, cols, cfg in rows[:args.top]:

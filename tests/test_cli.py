@@ -91,3 +91,15 @@ def test_every_verb_has_help_and_is_documented(capsys):
         assert exc.value.code == 0
         assert capsys.readouterr().out.startswith("usage: tracuu " + name)
         assert re.search(rf"tracuu {name}\b", readme), f"`tracuu {name}` is not in README.md"
+
+
+def test_documents_lists_metadata_and_filters(tmp_path, shared_corpus, capsys):
+    root = tmp_path / "idx"
+    assert main(["build", str(shared_corpus / "party"), "--index", str(root), "--encoder", "hashing"]) == 0
+    capsys.readouterr()
+    assert main(["documents", "--index", str(root), "--filter", "doc_type=KL"]) == 0
+    out = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("    ")]  # no warnings
+    assert len(out) == 1 and "69-KL/TW" in out[0] and "Bộ Chính trị" in out[0] and "2024-01-11" in out[0]
+    assert main(["documents", "--index", str(root), "--json", "--filter", "issuer=Chính phủ"]) == 0
+    numbers = {d["metadata"].get("number") for d in json.loads(capsys.readouterr().out)["documents"]}
+    assert "03/NQ-CP" in numbers and "57-NQ/TW" not in numbers

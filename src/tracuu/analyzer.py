@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 ANALYZER_VERSION = 1
@@ -46,6 +47,14 @@ def tone_key(syllable: str) -> str:
     return _Y_AS_I.sub(r"\1i", key)
 
 
+@lru_cache(maxsize=1 << 16)
+def _syllable_keys(syllable: str) -> tuple[str, str, bool]:
+    """(exact key, folded key, has diacritics) of one lower-case syllable; a corpus has a few thousand distinct
+    syllables, so caching makes analysis a dictionary lookup per syllable."""
+    folded = fold(syllable)
+    return tone_key(syllable), _Y_AS_I.sub(r"\1i", folded), folded != syllable
+
+
 @dataclass(frozen=True)
 class Analyzed:
     """Tokens of one text for each lexical field: exact (accents kept, tone-placement free) and folded."""
@@ -79,10 +88,10 @@ class Analyzer:
         return _WORD.findall(nfc(text).lower().replace("ð", "đ"))
 
     def analyze(self, text: str) -> Analyzed:
-        sylls = self.syllables(text)
-        exact = [tone_key(s) for s in sylls]
-        folded = [_Y_AS_I.sub(r"\1i", fold(s)) for s in sylls]
-        accented = any(fold(s) != s for s in sylls)
+        keys = [_syllable_keys(s) for s in self.syllables(text)]
+        exact = [k[0] for k in keys]
+        folded = [k[1] for k in keys]
+        accented = any(k[2] for k in keys)
         return Analyzed(self._with_bigrams(exact), self._with_bigrams(folded), accented)
 
     def _with_bigrams(self, tokens: list[str]) -> list[str]:

@@ -64,6 +64,18 @@ def cmd_info(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_documents(a: argparse.Namespace) -> int:
+    docs = Index.open(a.index).documents(_filters(a.filter))
+    lines = []
+    for d in docs:
+        m = d.metadata
+        facts = " · ".join(str(m[k]) for k in ("number", "doc_type_name", "issuer", "date") if m.get(k))
+        lines.append(f"{d.id}  [{facts or d.format}]  {d.title[:80]}  ({d.passages} đoạn)")
+        lines += [f"    ! {w}" for w in d.warnings]
+    _emit({"documents": [d.to_dict() for d in docs]}, a.json, "\n".join(lines) or "Không có văn bản nào.")
+    return 0
+
+
 def _filters(pairs: Sequence[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -224,6 +236,9 @@ def parser() -> argparse.ArgumentParser:
     rm = verb("remove", cmd_remove, "remove documents from an index by id")
     rm.add_argument("documents", nargs="+", help="document ids as shown by tracuu info")
     verb("info", cmd_info, "show an index's manifest and documents")
+    ds = verb("documents", cmd_documents, "list documents with their number, type, issuer and date")
+    ds.add_argument("--filter", action="append", default=[],
+                    help="KEY=VALUE on metadata: doc_type=NQ, issuer=..., date_from=2024-01-01, date_to=2025")
     s = verb("search", cmd_search, "search passages; --queries FILE.jsonl for a batch (one JSON line per query)")
     s.add_argument("query", nargs="?", help="the question, with or without diacritics")
     s.add_argument("-k", type=int, default=10, help="number of hits (default 10)")

@@ -11,13 +11,13 @@ from .results import Explanation
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """Weighted reciprocal rank fusion; the weights are measured on the dev data (bench/), not guessed.
+    """Weighted fusion of the lexical and dense rankings; the weights are measured on the dev data (bench/tune.py).
 
     Dense retrieval collapses on queries typed without diacritics, so it gets a separate, lower weight then, and
     another when the diacritics were restored before encoding (the restoration can be wrong).
     """
 
-    method: str = "rrf"  # "rrf", "lexical" or "dense"
+    method: str = "rrf"  # "rrf" (reciprocal rank), "linear" (min-max scaled scores), "lexical" or "dense"
     k: int = 60
     lexical_weight: float = 1.0
     dense_weight: float = 0.5
@@ -60,9 +60,20 @@ def top_rows(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> R
     return Ranked(idx.tolist(), scores[idx].tolist())
 
 
+def _contributions(ranked: Ranked, method: str, k: int) -> dict[int, float]:
+    """Each candidate's share from one retriever: 1/(k + rank) for RRF, or its score min-max scaled to [0, 1]."""
+    if method == "linear":
+        if not ranked.rows:
+            return {}
+        top, low = max(ranked.scores), min(ranked.scores)
+        span = top - low
+        return {r: (s - low) / span if span > 0 else 1.0 for r, s in zip(ranked.rows, ranked.scores)}
+    return {r: 1.0 / (k + i + 1) for i, r in enumerate(ranked.rows)}
+
+
 def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool,
          restored: bool = False) -> list[tuple[int, Explanation]]:
-    """Weighted RRF: sum of weight / (k + rank) over the rankings a passage appears in."""
+    """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`)."""
     lex = lexical.rank_of()
     den = dense.rank_of()
     if restored:
@@ -75,11 +86,14 @@ def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool
         dense_weight, lex_weight = 1.0, 0.0
     else:
         lex_weight = config.lexical_weight
+    method = "linear" if config.method == "linear" else "rrf"
+    lex_part = _contributions(lexical, method, config.k)
+    den_part = _contributions(dense, method, config.k)
     fused: list[tuple[int, Explanation]] = []
     for row in lex.keys() | den.keys():
         lr, ls = lex.get(row, (None, None))
         dr, ds = den.get(row, (None, None))
-        score = (lex_weight / (config.k + lr) if lr else 0.0) + (dense_weight / (config.k + dr) if dr else 0.0)
+        score = lex_weight * lex_part.get(row, 0.0) + dense_weight * den_part.get(row, 0.0)
         if score > 0:
             fused.append((row, Explanation(lr, ls, dr, ds, score)))
     # Ties (same fused score) fall back to the lexical rank, then the row, so results are deterministic.

@@ -197,8 +197,9 @@ class Index:
         return np.flatnonzero(np.isin(gen.row_documents, wanted)) if wanted else np.zeros(0, np.int64)
 
     # -- look-ups -------------------------------------------------------------------------------------------
-    def documents(self) -> list[DocumentInfo]:
-        return list(self._gen.documents.values())
+    def documents(self, filters: dict[str, str] | None = None) -> list[DocumentInfo]:
+        """Documents in id order, optionally only those whose metadata passes `filters` (as in `search`)."""
+        return [d for d in self._gen.documents.values() if _matches(d.metadata, filters or {})]
 
     def document(self, document_id: str) -> DocumentInfo:
         try:
