@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from fastapi import Depends, FastAPI, File, Query, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 
 from tracuu import __version__
 from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, InvalidQueryError, PassageNotFoundError,
@@ -113,13 +115,17 @@ def _matches(cred: HTTPAuthorizationCredentials | None, *tokens: str | None) -> 
 def _read_routes(app: FastAPI, can_read: Callable[..., Index]) -> None:
     @app.get("/search", response_model=s.SearchOut, tags=["tra cứu"], summary="Tìm đoạn văn theo nghĩa")
     def search_get(index: Index = Depends(can_read),
-                   q: str = Query(max_length=s.MAX_QUERY_CHARS, examples=["nghi quyet dai hoi ve chuyen doi so"]),
+                   q: str = Query(min_length=1, max_length=s.MAX_QUERY_CHARS,
+                                  examples=["nghi quyet dai hoi ve chuyen doi so"]),
                    k: int = Query(10, ge=1, le=s.MAX_K), offset: int = Query(0, ge=0, le=s.MAX_OFFSET),
                    mode: s.Mode = "hybrid", document: list[str] | None = Query(None),
                    doc_type: str | None = Query(None, examples=["Nghị quyết"]), date_from: str | None = None,
                    date_to: str | None = None, explain: bool = False) -> JSONResponse:
-        req = s.SearchRequest(q=q, k=k, offset=offset, mode=mode, document=document, doc_type=doc_type,
-                              date_from=date_from, date_to=date_to, explain=explain)
+        try:
+            req = s.SearchRequest(q=q, k=k, offset=offset, mode=mode, document=document, doc_type=doc_type,
+                                  date_from=date_from, date_to=date_to, explain=explain)
+        except ValidationError as exc:  # a rule the query parameters above do not repeat: a 422, never a 500
+            raise RequestValidationError(exc.errors()) from None
         return JSONResponse(_search(index, req))
 
     @app.post("/search", response_model=s.SearchOut, tags=["tra cứu"], summary="Tìm đoạn văn (JSON, có bộ lọc)")

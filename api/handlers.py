@@ -7,6 +7,7 @@ from typing import Any, Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse as _JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracuu.errors import InvalidQueryError, TracuuError, UnauthorizedError, UploadTooLargeError
 
@@ -41,8 +42,14 @@ def add_error_handlers(app: FastAPI) -> None:
         return tracuu_error(request, InvalidQueryError(where or "request", first.get("msg", "is invalid"),
                                                        fix="see the request schema at /docs"))
 
+    def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Starlette's own 404/405/400 (no such route, bad multipart) in the same shape as every other error.
+        return JSONResponse({"error": str(exc.detail), "fix": "see the endpoints and request shapes at /docs"},
+                            status_code=exc.status_code, headers=exc.headers)
+
     app.add_exception_handler(TracuuError, tracuu_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(StarletteHTTPException, http_error)
 
 
 class UploadSizeGuard:

@@ -210,7 +210,8 @@ def cmd_serve(a: argparse.Namespace) -> int:
         raise MissingExtraError("tracuu serve", "api") from None
     app = create_app(a.index)  # opens the index first: a missing one fails here with its fix, not in a worker
     print(f"tracuu: serving {a.index} on http://{a.host}:{a.port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=a.host, port=a.port, log_level="warning")
+    # Clients (and the load bench) reuse connections; uvicorn's 5 s keep-alive closes them under their feet.
+    uvicorn.run(app, host=a.host, port=a.port, log_level="warning", timeout_keep_alive=30)
     return 0
 
 

@@ -208,3 +208,28 @@ class FeatureUnavailableError(TracuuError):
     def __init__(self, feature: str, fix: str = "upgrade tracuu to a version that provides it") -> None:
         super().__init__(f"{feature} is not available in this version of tracuu", fix=fix)
         self.feature = feature
+
+
+class BackendUnavailableError(TracuuError):
+    """A search server (Milvus) cannot be reached or keeps failing."""
+
+    http_status = 503
+
+    def __init__(self, uri: str, reason: str) -> None:
+        super().__init__(f"index server {uri} failed: {reason}",
+                         fix="check that the server is running and that host, port and token in the URI are right, "
+                             "then retry")
+        self.uri, self.reason = uri, reason
+
+
+class CollectionMismatchError(TracuuError):
+    """A server-side collection was built by another analyzer, encoder or schema than this code expects."""
+
+    http_status = 409
+
+    def __init__(self, uri: str, what: str, found: object, expected: object) -> None:
+        super().__init__(
+            f"index {uri} has {what} {found!r}, this tracuu expects {expected!r}",
+            fix=f"rebuild it: tracuu build <your documents> --index {uri}",
+        )
+        self.uri, self.what, self.found, self.expected = uri, what, found, expected

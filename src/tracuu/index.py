@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Generic, Sequence, TypeVar
 
 import numpy as np
 
@@ -28,6 +28,8 @@ from .results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sen
 from .sentences import split_sentences
 from .store import Store, StoredDocument
 
+K = TypeVar("K")
+V = TypeVar("V")
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
 MODES = ("hybrid", "lexical", "dense")
@@ -35,6 +37,28 @@ QUERY_CACHE = 1024
 DOC_CACHE = 32
 RESTORER_FILE = "restorer.json"
 ABBREVIATIONS_FILE = "abbreviations.json"
+
+
+class BoundedCache(Generic[K, V]):
+    """A small FIFO-evicting cache that the API's worker threads can share."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: dict[K, V] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        return self._items.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            while len(self._items) >= self._size:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 @dataclass(frozen=True)
@@ -87,8 +111,8 @@ class Index:
         self._retired: _Generation | None = None
         self._encoder = _resolve_encoder(encoder, self._gen.manifest.encoder["name"], str(self.path))
         self._write_lock = threading.Lock()
-        self._query_cache: dict[str, np.ndarray] = {}
-        self._doc_cache: dict[tuple[str, str], StoredDocument] = {}
+        self._query_cache: BoundedCache[str, np.ndarray] = BoundedCache(QUERY_CACHE)
+        self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
 
     @classmethod
     def open(cls, path: str | Path, *, encoder: Encoder | str | None = None) -> "Index":
@@ -119,9 +143,7 @@ class Index:
         vec = self._query_cache.get(query)
         if vec is None:
             vec = self.encoder.encode_query(query)
-            if len(self._query_cache) >= QUERY_CACHE:
-                self._query_cache.pop(next(iter(self._query_cache)))
-            self._query_cache[query] = vec
+            self._query_cache.put(query, vec)
         return vec
 
     def reload(self) -> None:
@@ -223,9 +245,7 @@ class Index:
                 stored = self._retired.store.stored_document(document_id)
             if stored is None:
                 raise DocumentNotFoundError(document_id)
-            if len(self._doc_cache) >= DOC_CACHE:
-                self._doc_cache.pop(next(iter(self._doc_cache)))
-            self._doc_cache[key] = stored
+            self._doc_cache.put(key, stored)
         return stored
 
     def document_text(self, document_id: str) -> str:
