@@ -170,8 +170,8 @@ def _candidates(index: "Index", hits: list[Hit], by_passage: dict[str, list[Sent
 
 
 def _score(index: "Index", question: str, candidates: list[_Candidate], terms: QueryTerms) -> None:
-    query = index.encoder.encode_query(question)
-    vectors = index.encoder.encode_passages([plain(c.sentence.text)[:ENCODE_CHARS] for c in candidates])
+    query = index.query_vector(question)
+    vectors = index.text_vectors([plain(c.sentence.text)[:ENCODE_CHARS] for c in candidates])
     sims = vectors @ query
     lo, hi = float(sims.min()), float(sims.max())
     # Dense encoders collapse on questions typed without diacritics (MODELS.md): trust the terms more there.

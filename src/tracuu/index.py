@@ -35,6 +35,7 @@ MAX_K = 1000
 MODES = ("hybrid", "lexical", "dense")
 QUERY_CACHE = 1024
 DOC_CACHE = 32
+TEXT_CACHE = 4096  # sentence vectors: ask encodes a dozen per question, mostly the same ones for related questions
 RESTORER_FILE = "restorer.json"
 ABBREVIATIONS_FILE = "abbreviations.json"
 
@@ -113,6 +114,7 @@ class Index:
         self._write_lock = threading.Lock()
         self._query_cache: BoundedCache[str, np.ndarray] = BoundedCache(QUERY_CACHE)
         self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
+        self._text_cache: BoundedCache[str, np.ndarray] = BoundedCache(TEXT_CACHE)
 
     @classmethod
     def open(cls, path: str | Path, *, encoder: Encoder | str | None = None) -> "Index":
@@ -138,13 +140,21 @@ class Index:
             self._encoder = load_encoder(self._gen.manifest.encoder["name"])
         return self._encoder
 
-    def _query_vector(self, query: str) -> np.ndarray:
-        # Repeated questions (a web page re-run, paging, evaluation grids) skip the encoder.
+    def query_vector(self, query: str) -> np.ndarray:
+        """The encoder's query vector; repeated questions (paging, a page re-run, ask after search) skip it."""
         vec = self._query_cache.get(query)
         if vec is None:
             vec = self.encoder.encode_query(query)
             self._query_cache.put(query, vec)
         return vec
+
+    def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage-side vectors of short texts (sentences for ask and quotes), encoding only those not cached."""
+        missing = list(dict.fromkeys(t for t in texts if self._text_cache.get(t) is None))
+        if missing:
+            for text, vec in zip(missing, self.encoder.encode_passages(missing)):
+                self._text_cache.put(text, vec)
+        return np.stack([self._text_cache.get(t) for t in texts]) if texts else np.zeros((0, self.encoder.dim))
 
     def reload(self) -> None:
         """Pick up a generation written by another process (the API calls this before serving)."""
@@ -180,7 +190,7 @@ class Index:
             lexical = top_rows(scores, n, allowed)
         dense = Ranked([], [])
         if config.method != "lexical" and len(gen.dense):
-            rows, sims = gen.dense.search(self._query_vector(plan.dense_text), n, allowed)
+            rows, sims = gen.dense.search(self.query_vector(plan.dense_text), n, allowed)
             dense = Ranked(rows.tolist(), sims.tolist())
         fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)[:k]
         passages = gen.store.passages_at([row for row, _ in fused])

@@ -149,8 +149,8 @@ def quotable(text: str, *, speech: bool = False) -> bool:
 
 
 def _score(index: "Index", topic: str, terms: QueryTerms, candidates: list[_Candidate]) -> None:
-    query = index.encoder.encode_query(topic)
-    vectors = index.encoder.encode_passages([plain(c.text) for c in candidates])
+    query = index.query_vector(topic)
+    vectors = index.text_vectors([plain(c.text) for c in candidates])
     sims = vectors @ query
     lo, hi = float(sims.min()), float(sims.max())
     for c, sim, vec in zip(candidates, sims, vectors):
