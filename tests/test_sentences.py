@@ -97,3 +97,9 @@ def test_fit_spans_cuts_at_sentences_then_words_and_keeps_every_word():
     assert pieces[0] == "Một hai ba bốn."
     assert all(len(p.split()) <= 4 for p in pieces)
     assert " ".join(pieces).split() == text.split()
+
+
+def test_a_toned_one_letter_word_ends_a_sentence():
+    text = "Việt Nam thuộc nhóm 3 nước dẫn đầu Đông Nam Á. Đến năm 2045, trở thành nước phát triển."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Việt Nam thuộc nhóm 3 nước dẫn đầu Đông Nam Á.", "Đến năm 2045, trở thành nước phát triển."]

@@ -114,8 +114,10 @@ def _is_abbreviation(before: str) -> bool:
     token = match.group(1).lstrip(_OPENERS).lower()
     if token in ABBREVIATIONS:
         return True
-    if len(token) == 1 and token.isalpha():
-        return True  # an initial ("Nguyễn V. A.") or a single-letter abbreviation ("Q. Ba Đình")
+    if len(token) == 1 and (token.isascii() or token == "đ") and token.isalpha():
+        # An initial ("Nguyễn V. A.") or a single-letter abbreviation ("Q. Ba Đình"); a toned vowel is a word
+        # that ends the sentence ("... Đông Nam Á. Đến năm 2045").
+        return True
     # Dotted abbreviations such as "PGS.TS" or "Th.S": short alphabetic chunks joined by dots.
     chunks = token.split(".")
     return len(chunks) > 1 and all(chunk.isalpha() and len(chunk) <= 4 for chunk in chunks)
