@@ -51,7 +51,12 @@ class _State:
 
     @property
     def uploads(self) -> Path:
-        return self.index.path / UPLOADS
+        """Where uploaded files are kept: inside an embedded index's folder; for a Milvus index (whose data lives in
+        the server) in $TRACUU_UPLOADS_DIR, else ./uploads."""
+        folder = Path(str(self.index.path))
+        if folder.is_dir():
+            return folder / UPLOADS
+        return Path(os.environ.get("TRACUU_UPLOADS_DIR", UPLOADS))
 
     def fresh(self) -> Index:
         """The index, after picking up (at most once a second) a generation another process wrote."""

@@ -7,7 +7,6 @@ passages, decide whether to answer at all.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
@@ -92,17 +91,7 @@ class QueryTerms:
 def _rarity(index: "Index"):
     # BM25's idf from the folded field; a term the index never saw gets the highest weight: a question about
     # something absent from every document should not look covered.
-    field = index._gen.lexical.folded
-    n = max(field.n_rows, 1)
-    top = math.log(1.0 + (n + 0.5) / 0.5)
-
-    def idf(term: str) -> float:
-        tid = field.vocab.get(term)
-        if tid is None:
-            return top
-        df = float(field.term_ptr[tid + 1] - field.term_ptr[tid])
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-    return idf
+    return index.idf
 
 
 def tokens_of(index: "Index", text: str) -> set[str]:

@@ -212,5 +212,13 @@ def finish_report(root: Path, entries: list[_Entry], report: dict, encoded: int,
     )
 
 
+def report_from(index: str, manifest: Manifest, report: dict, encoded: int, started: float) -> BuildReport:
+    """The report of an update, with the counts of the index it left (as `finish_report` for a full build)."""
+    return BuildReport(
+        index=index, documents=manifest.documents, passages=manifest.passages, added=tuple(report["added"]),
+        replaced=tuple(report["replaced"]), removed=tuple(report["removed"]), unchanged=tuple(report["unchanged"]),
+        failures=tuple(report["failures"]), encoded=encoded, seconds=round(time.perf_counter() - started, 3))
+
+
 def new_report() -> dict:
     return {"added": [], "replaced": [], "removed": [], "unchanged": [], "failures": []}

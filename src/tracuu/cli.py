@@ -55,7 +55,8 @@ def cmd_remove(a: argparse.Namespace) -> int:
 def cmd_info(a: argparse.Namespace) -> int:
     info = Index.open(a.index).info()
     lines = [f"{info['index']} ({info['generation']}, format {info['format_version']}): {info['documents']} "
-             f"documents, {info['passages']} passages, {info['size_bytes'] / 1e6:.1f} MB",
+             f"documents, {info['passages']} passages" +
+             (f", {info['size_bytes'] / 1e6:.1f} MB" if info.get("size_bytes") is not None else ""),
              f"encoder {info['encoder']['name']} ({info['encoder']['dim']}-d), analyzer v{info['analyzer']['version']}"]
     for d in info["document_list"]:
         lines.append(f"  {d['id']}: {d['title'][:70]} ({d['passages']} passages)")
@@ -224,7 +225,9 @@ def parser() -> argparse.ArgumentParser:
     def verb(name: str, func, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.set_defaults(func=func)
-        sp.add_argument("--index", default=DEFAULT_INDEX, help=f"index folder (default {DEFAULT_INDEX}, or $TRACUU_INDEX)")
+        sp.add_argument("--index", default=DEFAULT_INDEX,
+                        help=f"index folder, milvus://host:19530/name or file.db[/name] "
+                             f"(default {DEFAULT_INDEX}, or $TRACUU_INDEX)")
         sp.add_argument("--json", action="store_true", help="print JSON")
         return sp
 

@@ -1,97 +1,34 @@
 """The facade: the one object the CLI, the HTTP app and the web page call to build, update and search an index."""
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Sequence, TypeVar
+from typing import Any, Sequence
 
 import numpy as np
 
 from . import answer as answering, builder, quotes as quoting
 from .analyzer import Analyzer
+from .backend import Backend, EmbeddedBackend, is_milvus, matches, open_backend
+from .cache import BoundedCache
 from .citation import cite
-from .dense import DenseIndex
 from .encoders import Encoder, load_encoder
-from .errors import (DocumentNotFoundError, EncoderMismatchError, IndexCorruptError, InvalidQueryError,
-                     NothingIndexedError, PassageNotFoundError, StrictBuildError, TracuuError)
-from .fusion import FusionConfig, Ranked, fuse, top_rows
-from .layout import live_generation
-from .lexical import LexicalIndex
+from .errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
+                     PassageNotFoundError, StrictBuildError, TracuuError)
+from .fusion import FusionConfig, Ranked, fuse
 from .manifest import Manifest
 from .query import QueryPlan, plan_query
-from .restore import DiacriticRestorer
 from .results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from .sentences import split_sentences
-from .store import Store, StoredDocument
+from .store import StoredDocument
 
-K = TypeVar("K")
-V = TypeVar("V")
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
 MODES = ("hybrid", "lexical", "dense")
 QUERY_CACHE = 1024
 DOC_CACHE = 32
 TEXT_CACHE = 4096  # sentence vectors: ask encodes a dozen per question, mostly the same ones for related questions
-RESTORER_FILE = "restorer.json"
-ABBREVIATIONS_FILE = "abbreviations.json"
-
-
-class BoundedCache(Generic[K, V]):
-    """A small FIFO-evicting cache that the API's worker threads can share."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: dict[K, V] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        return self._items.get(key)
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            while len(self._items) >= self._size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-@dataclass(frozen=True)
-class _Generation:
-    """Everything read from one generation; replaced as a whole so a reader never sees half an update."""
-
-    folder: Path
-    manifest: Manifest
-    store: Store
-    lexical: LexicalIndex
-    dense: DenseIndex
-    row_documents: np.ndarray  # for each passage row, the position of its document in `documents`
-    documents: dict[str, DocumentInfo]
-    restorer: DiacriticRestorer | None
-    abbreviations: dict[str, list[str]]  # definitions the documents make themselves: "Ban Chỉ đạo (BCĐ)"
-
-
-def _load_generation(root: Path) -> _Generation:
-    folder = live_generation(root)
-    manifest = Manifest.read(folder, str(root))
-    try:
-        store = Store(folder / "store.sqlite")
-        docs = {d.id: d for d in store.documents()}
-        position = {d: i for i, d in enumerate(docs)}
-        rows = np.array([position[d] for d in store.document_rows()], dtype=np.int32)
-        restorer = DiacriticRestorer.load(folder) if (folder / RESTORER_FILE).exists() else None
-        learned_file = folder / ABBREVIATIONS_FILE
-        learned = json.loads(learned_file.read_text(encoding="utf-8")) if learned_file.exists() else {}
-        return _Generation(folder, manifest, store, LexicalIndex.load(folder), DenseIndex.load(folder), rows, docs,
-                           restorer, learned)
-    except (sqlite3.Error, OSError, ValueError, KeyError, RuntimeError) as exc:  # faiss raises RuntimeError
-        raise IndexCorruptError(str(root), f"{type(exc).__name__}: {exc}") from exc
 
 
 def _resolve_encoder(encoder: Encoder | str | None, recorded: str | None, path: str) -> Encoder | None:
@@ -104,13 +41,15 @@ def _resolve_encoder(encoder: Encoder | str | None, recorded: str | None, path: 
 
 
 class Index:
-    """An embedded index folder. Open with `Index.open(path)`, build with `tracuu.build(...)`."""
+    """An index: a folder (embedded) or a Milvus address (`milvus://host:19530/name`, `path/x.db[/name]`).
+
+    Open with `Index.open(path_or_uri)`, build with `tracuu.build(...)`."""
 
     def __init__(self, path: str | Path, *, encoder: Encoder | str | None = None) -> None:
-        self.path = Path(path)
-        self._gen = _load_generation(self.path)
-        self._retired: _Generation | None = None
-        self._encoder = _resolve_encoder(encoder, self._gen.manifest.encoder["name"], str(self.path))
+        self._backend: Backend = open_backend(path)
+        self.path = Path(path) if isinstance(self._backend, EmbeddedBackend) else path
+        self._retired: Backend | None = None
+        self._encoder = _resolve_encoder(encoder, self._backend.manifest.encoder["name"], str(self.path))
         self._write_lock = threading.Lock()
         self._query_cache: BoundedCache[str, np.ndarray] = BoundedCache(QUERY_CACHE)
         self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
@@ -122,22 +61,27 @@ class Index:
 
     # -- parts ----------------------------------------------------------------------------------------------
     @property
+    def _gen(self) -> Backend:
+        # The old name of the live generation: tests comparing Milvus with the embedded parts read it.
+        return self._backend
+
+    @property
     def manifest(self) -> Manifest:
-        return self._gen.manifest
+        return self._backend.manifest
 
     @property
     def analyzer(self) -> Analyzer:
-        return Analyzer.from_dict(self._gen.manifest.analyzer)
+        return Analyzer.from_dict(self._backend.manifest.analyzer)
 
     @property
     def fusion(self) -> FusionConfig:
-        return FusionConfig.from_dict(self._gen.manifest.fusion)
+        return FusionConfig.from_dict(self._backend.manifest.fusion)
 
     @property
     def encoder(self) -> Encoder:
         """Loaded on first use: lexical searches and `info` never pay for the model."""
         if self._encoder is None:
-            self._encoder = load_encoder(self._gen.manifest.encoder["name"])
+            self._encoder = load_encoder(self._backend.manifest.encoder["name"])
         return self._encoder
 
     def query_vector(self, query: str) -> np.ndarray:
@@ -158,13 +102,14 @@ class Index:
 
     def reload(self) -> None:
         """Pick up a generation written by another process (the API calls this before serving)."""
-        if live_generation(self.path) != self._gen.folder:
-            self._swap(_load_generation(self.path))
+        latest = self._backend.latest()
+        if latest is not self._backend:
+            self._swap(latest)
 
-    def _swap(self, gen: _Generation) -> None:
+    def _swap(self, backend: Backend) -> None:
         # The retired generation stays readable: a call that found a passage just before the swap can still
         # read its document even if the new generation removed it.
-        self._retired, self._gen = self._gen, gen
+        self._retired, self._backend = self._backend, backend
 
     # -- search ---------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, mode: str = "hybrid", documents: Sequence[str] | None = None,
@@ -172,32 +117,26 @@ class Index:
                fusion: FusionConfig | None = None) -> list[Hit]:
         """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata."""
         query = _check_query(query, k, mode)
-        gen = self._gen
+        backend = self._backend
         config = fusion or self.fusion
         if mode != "hybrid":
             config = FusionConfig(**{**config.to_dict(), "method": mode})
-        allowed = self._allowed_rows(gen, documents, filters)
-        plan = self.plan(query, config)
+        plan = self.plan(query, config, backend)
         n = max(config.candidates, k)
         lexical = Ranked([], [])
         if config.method != "dense":
-            tokens = plan.lexical
-            scores = gen.lexical.scores(tokens.exact, tokens.folded, tokens.accented, plan.exact_weight)
-            extra = plan.expansion_tokens
-            if extra is not None and config.expansion_weight:
-                scores += config.expansion_weight * gen.lexical.scores(extra.exact, extra.folded, extra.accented,
-                                                                       plan.exact_weight)
-            lexical = top_rows(scores, n, allowed)
+            lexical = backend.lexical_candidates(plan, config.expansion_weight, n, documents, filters)
         dense = Ranked([], [])
-        if config.method != "lexical" and len(gen.dense):
-            rows, sims = gen.dense.search(self.query_vector(plan.dense_text), n, allowed)
-            dense = Ranked(rows.tolist(), sims.tolist())
+        if config.method != "lexical" and backend.manifest.passages:
+            dense = backend.dense_candidates(self.query_vector(plan.dense_text), n, documents, filters)
         fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)[:k]
-        passages = gen.store.passages_at([row for row, _ in fused])
-        hits = []
-        for rank, ((_, why), passage) in enumerate(zip(fused, passages), start=1):
-            doc = gen.documents[passage.document_id]
-            hits.append(Hit(rank, why.fused_score, passage, doc, cite(doc, passage), why if explain else None))
+        passages = backend.passages_at([key for key, _ in fused])
+        hits: list[Hit] = []
+        for (_, why), passage in zip(fused, passages):
+            doc = backend.documents.get(passage.document_id) if passage else None
+            if passage and doc:  # None: removed by another writer between the search and the look-up
+                hits.append(Hit(len(hits) + 1, why.fused_score, passage, doc, cite(doc, passage),
+                                why if explain else None))
         return hits
 
     def ask(self, question: str, k: int = answering.PASSAGES, *, documents: Sequence[str] | None = None,
@@ -214,45 +153,47 @@ class Index:
         return quoting.quotes(self, topic, k, doc_type=doc_type, issuer=issuer, date_from=date_from,
                               date_to=date_to)
 
-    def plan(self, query: str, fusion: FusionConfig | None = None) -> QueryPlan:
+    def plan(self, query: str, fusion: FusionConfig | None = None, backend: Backend | None = None) -> QueryPlan:
         """How `search` reads a query: the restored diacritics and the tokens each retriever sees."""
         config = fusion or self.fusion
-        return plan_query(query, self.analyzer, self._gen.restorer, exact_weight=config.exact_weight,
-                          restored_exact_weight=config.restored_exact_weight, learned=self._gen.abbreviations)
+        backend = backend or self._backend
+        return plan_query(query, self.analyzer, backend.restorer, exact_weight=config.exact_weight,
+                          restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations)
 
-    def _allowed_rows(self, gen: _Generation, documents: Sequence[str] | None,
+    def idf(self, term: str) -> float:
+        """BM25's idf of a folded term in this index (the highest for a term it never saw): how rare it is."""
+        return self._backend.idf(term)
+
+    @staticmethod
+    def _allowed_rows(gen: EmbeddedBackend, documents: Sequence[str] | None,
                       filters: dict[str, str] | None) -> np.ndarray | None:
-        if documents is None and not filters:
-            return None
-        wanted = [i for i, (doc_id, doc) in enumerate(gen.documents.items())
-                  if (documents is None or doc_id in documents) and _matches(doc.metadata, filters or {})]
-        return np.flatnonzero(np.isin(gen.row_documents, wanted)) if wanted else np.zeros(0, np.int64)
+        return gen.allowed_rows(documents, filters)
 
     # -- look-ups -------------------------------------------------------------------------------------------
     def documents(self, filters: dict[str, str] | None = None) -> list[DocumentInfo]:
         """Documents in id order, optionally only those whose metadata passes `filters` (as in `search`)."""
-        return [d for d in self._gen.documents.values() if _matches(d.metadata, filters or {})]
+        return [d for d in self._backend.documents.values() if matches(d.metadata, filters or {})]
 
     def document(self, document_id: str) -> DocumentInfo:
         try:
-            return self._gen.documents[document_id]
+            return self._backend.documents[document_id]
         except KeyError:
             raise DocumentNotFoundError(document_id) from None
 
     def passage(self, passage_id: str) -> Passage:
-        found = self._gen.store.passage(passage_id)
+        found = self._backend.passage(passage_id)
         if not found:
             raise PassageNotFoundError(passage_id)
-        return found[1]
+        return found
 
     def _stored(self, document_id: str) -> StoredDocument:
-        gen = self._gen
-        key = (gen.folder.name, document_id)
+        backend = self._backend
+        key = (backend.generation, document_id)
         stored = self._doc_cache.get(key)
         if stored is None:
-            stored = gen.store.stored_document(document_id)
+            stored = backend.stored_document(document_id)
             if stored is None and self._retired is not None:
-                stored = self._retired.store.stored_document(document_id)
+                stored = self._retired.stored_document(document_id)
             if stored is None:
                 raise DocumentNotFoundError(document_id)
             self._doc_cache.put(key, stored)
@@ -274,18 +215,17 @@ class Index:
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with up to `before` and `after` passages of the same document around it."""
         found = self.passage(passage_id)
-        siblings = self._gen.store.passages_of(found.document_id)
+        siblings = self._backend.passages_of(found.document_id)
         at = next(i for i, p in enumerate(siblings) if p.id == passage_id)
         return siblings[max(0, at - before):at + after + 1]
 
     def info(self) -> dict[str, Any]:
-        gen = self._gen
-        size = sum(p.stat().st_size for p in gen.folder.iterdir() if p.is_file())
-        m = gen.manifest
-        return {"index": str(self.path), "generation": gen.folder.name, "format_version": m.format_version,
+        backend = self._backend
+        m = backend.manifest
+        return {"index": str(self.path), "format_version": m.format_version,
                 "created": m.created, "tracuu_version": m.tracuu_version, "analyzer": m.analyzer,
                 "encoder": m.encoder, "fusion": m.fusion, "documents": m.documents, "passages": m.passages,
-                "size_bytes": size, "document_list": [d.to_dict() for d in self.documents()]}
+                **backend.info(), "document_list": [d.to_dict() for d in self.documents()]}
 
     # -- updates --------------------------------------------------------------------------------------------
     def add(self, paths: Sequence[str | Path], *, progress: builder.Progress | None = None) -> BuildReport:
@@ -293,19 +233,15 @@ class Index:
         with self._write_lock:
             started = time.perf_counter()
             report = builder.new_report()
-            previous = builder.Previous(self._gen.store, self._gen.dense)
+            previous = self._backend.previous()
             fresh = builder.read_entries(paths, previous, self.encoder, report, progress)
             fresh_ids = {e.doc.id for e in fresh}
             # A file read again replaces every document it held before (a split file may now hold fewer).
             sources = {e.doc.source for e in fresh}
-            dropped = [d.id for d in self._gen.documents.values() if d.source in sources and d.id not in fresh_ids]
+            dropped = [d.id for d in self._backend.documents.values()
+                       if d.source in sources and d.id not in fresh_ids]
             report["removed"].extend(dropped)
-            kept = [previous.carried(d) for d in self._gen.documents if d not in fresh_ids and d not in dropped]
-            entries = [e for e in kept if e] + fresh
-            encoded = builder.write_generation(self.path, entries, previous, self.encoder, self.analyzer,
-                                               self.fusion, progress)
-            self._swap(_load_generation(self.path))
-            return builder.finish_report(self.path, entries, report, encoded, started)
+            return self._update(fresh, dropped, previous, report, progress, started)
 
     def remove(self, document_ids: Sequence[str]) -> BuildReport:
         with self._write_lock:
@@ -314,12 +250,14 @@ class Index:
                 self.document(d)  # unknown id: a clear error before anything is written
             report = builder.new_report()
             report["removed"] = list(document_ids)
-            previous = builder.Previous(self._gen.store, self._gen.dense)
-            entries = [previous.carried(d) for d in self._gen.documents if d not in set(document_ids)]
-            encoded = builder.write_generation(self.path, [e for e in entries if e], previous, self.encoder,
-                                               self.analyzer, self.fusion, None)
-            self._swap(_load_generation(self.path))
-            return builder.finish_report(self.path, entries, report, encoded, started)
+            return self._update([], list(document_ids), self._backend.previous(), report, None, started)
+
+    def _update(self, fresh: list, removed: list[str], previous: builder.Previous, report: dict,
+                progress: builder.Progress | None, started: float) -> BuildReport:
+        encoded, backend = self._backend.update(fresh, removed, previous, self.encoder, self.analyzer, self.fusion,
+                                                progress)
+        self._swap(backend)
+        return builder.report_from(str(self.path), backend.manifest, report, encoded, started)
 
 
 def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
@@ -330,14 +268,18 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
     Passages whose text did not change keep their vectors from the previous generation (no re-encoding),
     as long as the encoder is the same.
     """
-    root = Path(index)
     started = time.perf_counter()
     enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
+    if is_milvus(index):
+        from .milvus_backend import build_index
+
+        return build_index(paths, str(index), enc, fusion or FusionConfig(), strict, progress, started)
+    root = Path(index)
     previous = builder.Previous(None, None)
     try:
         old = Index(root)
         if old.manifest.encoder["name"] == enc.name:
-            previous = builder.Previous(old._gen.store, old._gen.dense, carry=False)
+            previous = old._backend.previous(carry=False)
     except TracuuError:  # no index yet, or one this version cannot read: build from nothing
         pass
     report = builder.new_report()
@@ -352,20 +294,6 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
 
 def open_index(path: str | Path, *, encoder: Encoder | str | None = None) -> Index:
     return Index.open(path, encoder=encoder)
-
-
-def _matches(metadata: dict[str, Any], filters: dict[str, str]) -> bool:
-    """Metadata filters: equality (case-insensitive), and `date_from`/`date_to` bounds on the ISO `date`."""
-    for key, value in filters.items():
-        if key == "date_from":
-            if not metadata.get("date") or metadata["date"] < value:
-                return False
-        elif key == "date_to":
-            if not metadata.get("date") or metadata["date"][:len(value)] > value:
-                return False
-        elif str(metadata.get(key, "")).casefold() != str(value).casefold():
-            return False
-    return True
 
 
 def _check_query(query: str, k: int, mode: str) -> str:
