@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from .analyzer import fold, nfc, tone_key
@@ -118,16 +119,23 @@ class _Phrase:
     folded: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 14)
 def _phrase(text: str) -> _Phrase:
+    # Cached: every query compares itself with the phrases of every dictionary entry.
     words = _WORD.findall(nfc(text).lower())
     return _Phrase(tuple(tone_key(w) for w in words), tuple(fold(w) for w in words))
 
 
-def _find(phrase: _Phrase, query: _Phrase, raw_words: list[str]) -> list[int]:
+def _accented(words: list[str]) -> list[bool]:
+    """Which words were typed with diacritics (those must match with their tones)."""
+    return [fold(w.lower()) != w.lower() for w in words]
+
+
+def _find(phrase: _Phrase, query: _Phrase, accented: list[bool]) -> list[int]:
     """Start positions of `phrase` in the query; accented query words must match with their tones."""
     n, hits = len(phrase.keys), []
     for i in range(len(query.keys) - n + 1):
-        if all(query.keys[i + j] == phrase.keys[j] if fold(raw_words[i + j]) != raw_words[i + j]
+        if all(query.keys[i + j] == phrase.keys[j] if accented[i + j]
                else query.folded[i + j] == phrase.folded[j] for j in range(n)):
             hits.append(i)
     return hits
@@ -183,6 +191,7 @@ def _candidate_spans(query: str) -> list[tuple[int, int, str]]:
 def _reverse(query: str, learned_names: list[Entry], learned_abbrevs: list[Entry]) -> list[str]:
     """Abbreviations (and learned full names) of the full forms written in the query, longest match first."""
     raw = _WORD.findall(nfc(query).lower())
+    accented = _accented(raw)
     q = _phrase(query)
     candidates: list[tuple[_Phrase, str]] = []
     for e in ENTRIES + learned_abbrevs:
@@ -195,7 +204,7 @@ def _reverse(query: str, learned_names: list[Entry], learned_abbrevs: list[Entry
     out: list[str] = []
     used = [False] * len(raw)
     for phrase, emit in sorted(candidates, key=lambda c: -len(c[0].keys)):
-        for i in _find(phrase, q, raw):
+        for i in _find(phrase, q, accented):
             if not any(used[i:i + len(phrase.keys)]):
                 used[i:i + len(phrase.keys)] = [True] * len(phrase.keys)
                 out.append(emit)
@@ -280,7 +289,7 @@ def learn_definitions(text: str) -> dict[str, set[str]]:
         if called:
             inner = _tidy(called.group(1))
             head = _phrase(" ".join(_WORD.findall(inner)[:2]))
-            hits = _find(head, _phrase(" ".join(texts)), [t.lower() for t in texts])
+            hits = _find(head, _phrase(" ".join(texts)), _accented(texts))
             start = hits[-1] if hits else 0
         elif _ABBREV.fullmatch(inner) and len(inner) <= 20 and sum(c.isupper() for c in inner) >= 2:
             units = re.findall(r"[A-ZĐ][^\W\d_A-ZĐ]*", inner)
@@ -289,7 +298,7 @@ def learn_definitions(text: str) -> dict[str, set[str]]:
                 start = _head_start(units, texts)
         elif inner[0].isupper() and 2 <= len(_WORD.findall(inner)) <= 6:
             name = _phrase(inner)
-            hits = [h for h in _find(name, _phrase(" ".join(texts)), [t.lower() for t in texts])
+            hits = [h for h in _find(name, _phrase(" ".join(texts)), _accented(texts))
                     if h + len(name.keys) < len(texts)]
             start = hits[-1] if hits else None
         if start is None:
