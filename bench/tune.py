@@ -11,7 +11,6 @@ import argparse
 import itertools
 import json
 import statistics
-from pathlib import Path
 
 from quality import SHARED, open_or_build
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+import tracuu
+
 from tracuu.encoders import HashingEncoder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -31,6 +33,24 @@ DOCS = {
 }
 
 
+# Two official documents with headers the metadata parser reads (number, issuer, date), for backend tests.
+OFFICIAL_DOCS = {
+    "nq57.txt": (
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 57-NQ/TW\nHà Nội, ngày 22 tháng 12 năm 2024\n\n"
+        "NGHỊ QUYẾT\nCỦA BỘ CHÍNH TRỊ\nvề đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số "
+        "quốc gia\n\n"
+        "I- TÌNH HÌNH\n\nKhoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số đang phát triển như vũ bão.\n\n"
+        "II- QUAN ĐIỂM\n\nHạ tầng dữ liệu là tài nguyên quan trọng; bảo đảm an ninh mạng, an toàn thông tin.\n"
+    ),
+    "ctr03.txt": (
+        "THÀNH ỦY HÀ NỘI\nSố 03-CTr/TU\nHà Nội, ngày 5 tháng 3 năm 2021\n\nCHƯƠNG TRÌNH\n"
+        "về xây dựng chính quyền số\n\n"
+        "1. Mục tiêu\n\nXây dựng chính quyền số, đô thị thông minh, phục vụ người dân và doanh nghiệp.\n\n"
+        "2. Nhiệm vụ\n\nSố hoá hồ sơ thủ tục hành chính; đào tạo cán bộ về kỹ năng số.\n"
+    ),
+}
+
+
 def write_docs(folder: Path, docs: dict[str, str] = DOCS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in docs.items():
@@ -53,3 +73,13 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return SHARED_CORPUS
+
+
+@pytest.fixture(scope="module")
+def shared_index(tmp_path_factory) -> "tracuu.Index":
+    """The shared corpus indexed once per test module with the tiny encoder."""
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    root = tmp_path_factory.mktemp("shared") / "idx"
+    tracuu.build([SHARED_CORPUS / "party", SHARED_CORPUS / "seed"], root, encoder="hashing")
+    return tracuu.open_index(root)

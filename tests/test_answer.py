@@ -27,13 +27,6 @@ NO_ANSWER = [
 NEAR_MISSES = ["Lương tối thiểu vùng năm 2026 là bao nhiêu", "bảo hiểm xe máy bắt buộc giá bao nhiêu"]
 
 
-@pytest.fixture(scope="module")
-def shared_index(tmp_path_factory) -> tracuu.Index:
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    root = tmp_path_factory.mktemp("shared") / "idx"
-    tracuu.build([SHARED_CORPUS / "party", SHARED_CORPUS / "seed"], root, encoder="hashing")
-    return tracuu.open_index(root)
 
 
 def assert_verbatim(index: tracuu.Index, answer: Answer) -> None:

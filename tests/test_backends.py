@@ -11,28 +11,14 @@ import tracuu
 from tracuu.cli import main
 from tracuu.errors import DocumentNotFoundError, PassageNotFoundError
 
-from conftest import DOCS, write_docs
+from conftest import DOCS, OFFICIAL_DOCS, write_docs
 
 HAVE_MILVUS = all(importlib.util.find_spec(m) for m in ("pymilvus", "milvus_lite"))
 needs_milvus = pytest.mark.skipif(not HAVE_MILVUS, reason="pip install 'tracuu[milvus]' (pymilvus + milvus-lite)")
 MILVUS = [pytest.mark.milvus, needs_milvus, pytest.mark.filterwarnings("ignore:pkg_resources is deprecated")]
 BACKENDS = [pytest.param("embedded"), pytest.param("lite", marks=MILVUS)]
 
-OFFICIAL = {
-    "nq57.txt": (
-        "BAN CHẤP HÀNH TRUNG ƯƠNG\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 57-NQ/TW\nHà Nội, ngày 22 tháng 12 năm 2024\n\n"
-        "NGHỊ QUYẾT\nCỦA BỘ CHÍNH TRỊ\nvề đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số "
-        "quốc gia\n\n"
-        "I- TÌNH HÌNH\n\nKhoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số đang phát triển như vũ bão.\n\n"
-        "II- QUAN ĐIỂM\n\nHạ tầng dữ liệu là tài nguyên quan trọng; bảo đảm an ninh mạng, an toàn thông tin.\n"
-    ),
-    "ctr03.txt": (
-        "THÀNH ỦY HÀ NỘI\nSố 03-CTr/TU\nHà Nội, ngày 5 tháng 3 năm 2021\n\nCHƯƠNG TRÌNH\n"
-        "về xây dựng chính quyền số\n\n"
-        "1. Mục tiêu\n\nXây dựng chính quyền số, đô thị thông minh, phục vụ người dân và doanh nghiệp.\n\n"
-        "2. Nhiệm vụ\n\nSố hoá hồ sơ thủ tục hành chính; đào tạo cán bộ về kỹ năng số.\n"
-    ),
-}
+OFFICIAL = OFFICIAL_DOCS
 ALL = {**DOCS, **OFFICIAL}
 
 

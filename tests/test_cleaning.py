@@ -6,8 +6,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pytest
-
 from tracuu.cleaning import clean
 from tracuu.extracted import CleanedText, ExtractedDocument
 from tracuu.readers import read_paths

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import unicodedata
-from pathlib import Path
 
 import pytest
 

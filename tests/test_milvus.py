@@ -5,7 +5,6 @@ import importlib.util
 import socket
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,27 +20,13 @@ from tracuu.index import Index
 from tracuu.milvus_client import Caller
 from tracuu.milvus_filters import filter_expression, parse_uri
 
-from conftest import DOCS, write_docs
+from conftest import DOCS, OFFICIAL_DOCS, write_docs
 
 pytestmark = [pytest.mark.milvus, pytest.mark.filterwarnings("ignore:pkg_resources is deprecated")]
 HAVE_MILVUS = all(importlib.util.find_spec(m) for m in ("pymilvus", "milvus_lite"))
 needs_milvus = pytest.mark.skipif(not HAVE_MILVUS, reason="pip install 'tracuu[milvus]' (pymilvus + milvus-lite)")
 
-OFFICIAL = {
-    "nq57.txt": (
-        "BAN CHẤP HÀNH TRUNG ƯƠNG\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 57-NQ/TW\nHà Nội, ngày 22 tháng 12 năm 2024\n\n"
-        "NGHỊ QUYẾT\nCỦA BỘ CHÍNH TRỊ\nvề đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số "
-        "quốc gia\n\n"
-        "I- TÌNH HÌNH\n\nKhoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số đang phát triển như vũ bão.\n\n"
-        "II- QUAN ĐIỂM\n\nHạ tầng dữ liệu là tài nguyên quan trọng; bảo đảm an ninh mạng, an toàn thông tin.\n"
-    ),
-    "ctr03.txt": (
-        "THÀNH ỦY HÀ NỘI\nSố 03-CTr/TU\nHà Nội, ngày 5 tháng 3 năm 2021\n\nCHƯƠNG TRÌNH\n"
-        "về xây dựng chính quyền số\n\n"
-        "1. Mục tiêu\n\nXây dựng chính quyền số, đô thị thông minh, phục vụ người dân và doanh nghiệp.\n\n"
-        "2. Nhiệm vụ\n\nSố hoá hồ sơ thủ tục hành chính; đào tạo cán bộ về kỹ năng số.\n"
-    ),
-}
+OFFICIAL = OFFICIAL_DOCS
 QUERIES = ["đột phá chuyển đổi số", "phòng, chống tham nhũng, lãng phí", "tuổi thọ trung bình",
            "tu hoc, tu nghien cuu", "chinh quyen so", "đô thị hóa", "an ninh mạng", "ky nang so"]
 

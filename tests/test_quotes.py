@@ -5,26 +5,16 @@ from dataclasses import replace
 
 import pytest
 
-import tracuu
 from tracuu.analyzer import fold
 from tracuu.answer import plain
 from tracuu.errors import InvalidQueryError
 from tracuu.quotes import DANGLING, MAX_WORDS, MIN_WORDS, _allowed, quotable
 from tracuu.results import DocumentInfo
 
-from conftest import SHARED_CORPUS
-
 TOPICS = ["chuyển đổi số", "đoàn kết toàn dân tộc", "phòng chống tham nhũng", "đổi mới sáng tạo",
           "xây dựng Đảng trong sạch vững mạnh", "nhân tài khoa học", "học tập quán triệt nghị quyết"]
 
 
-@pytest.fixture(scope="module")
-def shared_index(tmp_path_factory) -> tracuu.Index:
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    root = tmp_path_factory.mktemp("shared") / "idx"
-    tracuu.build([SHARED_CORPUS / "party", SHARED_CORPUS / "seed"], root, encoder="hashing")
-    return tracuu.open_index(root)
 
 
 @pytest.mark.parametrize("topic", TOPICS)
