@@ -1,7 +1,11 @@
 """Shared fixtures: small Vietnamese documents written by the team, and the shared corpus when it is present."""
 from __future__ import annotations
 
+import socket
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -83,3 +87,33 @@ def shared_index(tmp_path_factory) -> "tracuu.Index":
     root = tmp_path_factory.mktemp("shared") / "idx"
     tracuu.build([SHARED_CORPUS / "party", SHARED_CORPUS / "seed"], root, encoder="hashing")
     return tracuu.open_index(root)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def milvus_lite_server(folder: Path) -> Iterator[str]:
+    """milvus-lite's own server binary on a free 127.0.0.1 port (a real Milvus server's code path); yields host:port."""
+    from milvus_lite.server import Server
+
+    port = free_port()
+    server = Server(str(folder / "served.db"), address=f"127.0.0.1:{port}")
+    assert server.init() and server.start(), "milvus-lite server did not start"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "milvus-lite server is not listening"
+                time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        server._p.terminate()  # in address mode the binary does not watch the lock file that stop() releases
+        server._p.wait(10)
+        server.stop()

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
-import time
 
 import pytest
 
@@ -11,7 +9,7 @@ import tracuu
 from tracuu.cli import main
 from tracuu.errors import DocumentNotFoundError, PassageNotFoundError
 
-from conftest import DOCS, OFFICIAL_DOCS, write_docs
+from conftest import DOCS, OFFICIAL_DOCS, milvus_lite_server, write_docs
 
 HAVE_MILVUS = all(importlib.util.find_spec(m) for m in ("pymilvus", "milvus_lite"))
 needs_milvus = pytest.mark.skipif(not HAVE_MILVUS, reason="pip install 'tracuu[milvus]' (pymilvus + milvus-lite)")
@@ -188,42 +186,19 @@ def test_cli_takes_a_milvus_address(tmp_path, capsys):
     assert "bai-bao.md" not in capsys.readouterr().out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.milvus
 @needs_milvus
 @pytest.mark.filterwarnings("ignore:pkg_resources is deprecated")
 def test_a_milvus_server_address(tmp_path):
-    from milvus_lite.server import Server
-
-    port = _free_port()
-    server = Server(str(tmp_path / "served.db"), address=f"127.0.0.1:{port}")
-    assert server.init() and server.start(), "milvus-lite server did not start"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "milvus-lite server is not listening"
-                time.sleep(0.1)
+    with milvus_lite_server(tmp_path) as address:
         docs = write_docs(tmp_path / "docs", ALL)
-        uri = f"milvus://127.0.0.1:{port}/party"
+        uri = f"milvus://{address}/party"
         assert tracuu.build([docs], uri, encoder="hashing").documents == len(ALL)
         index = tracuu.open_index(uri)
         assert "Số hoá hồ sơ" in _first(index, "so hoa ho so thu tuc hanh chinh").passage.text
         assert index.info()["backend"] == "milvus" and index.info()["index"] == uri
         index.remove(["ctr03.txt"])
         assert all(h.document.id != "ctr03.txt" for h in index.search("chinh quyen so", 10))
-    finally:
-        server._p.terminate()  # in address mode the binary does not watch the lock file that stop() releases
-        server._p.wait(10)
-        server.stop()
 
 
 @pytest.mark.milvus

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
 import time
 from dataclasses import replace
 
@@ -20,7 +19,7 @@ from tracuu.index import Index
 from tracuu.milvus_client import Caller
 from tracuu.milvus_filters import filter_expression, parse_uri
 
-from conftest import DOCS, OFFICIAL_DOCS, write_docs
+from conftest import DOCS, OFFICIAL_DOCS, free_port, milvus_lite_server, write_docs
 
 pytestmark = [pytest.mark.milvus, pytest.mark.filterwarnings("ignore:pkg_resources is deprecated")]
 HAVE_MILVUS = all(importlib.util.find_spec(m) for m in ("pymilvus", "milvus_lite"))
@@ -43,12 +42,6 @@ def embedded_parts(index: Index, ids: list[str] | None = None):
     return docs, passages, [" ".join(a.exact) for a in analyzed], [" ".join(a.folded) for a in analyzed], vectors
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory) -> Index:
     folder = tmp_path_factory.mktemp("embedded")
@@ -67,23 +60,8 @@ def server_uri(tmp_path_factory):
     """milvus-lite's own server binary listening on a TCP port: the code path of a real Milvus server."""
     if not HAVE_MILVUS:
         pytest.skip("pip install 'tracuu[milvus]' (pymilvus + milvus-lite)")
-    from milvus_lite.server import Server
-
-    port = free_port()
-    server = Server(str(tmp_path_factory.mktemp("server") / "served.db"), address=f"127.0.0.1:{port}")
-    assert server.init() and server.start(), "milvus-lite server did not start"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "milvus-lite server is not listening"
-            time.sleep(0.1)
-    yield f"milvus://127.0.0.1:{port}/party"
-    server._p.terminate()  # in address mode the binary does not watch the lock file that stop() releases
-    server._p.wait(10)
-    server.stop()
+    with milvus_lite_server(tmp_path_factory.mktemp("server")) as address:
+        yield f"milvus://{address}/party"
 
 
 @pytest.fixture(scope="module", params=["lite", "server"])
