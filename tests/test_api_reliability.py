@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,7 +27,7 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 import tracuu  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 
-from conftest import DOCS, write_docs  # noqa: E402
+from conftest import DOCS, free_port, write_docs  # noqa: E402
 
 TOKEN = "bi-mat-fuzz"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -143,12 +142,6 @@ def test_fuzzed_uploads_never_get_a_server_error(fuzz_index: Path) -> None:
 
 
 # -- a server killed during an upload --------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(root: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "TRACUU_API_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1"}
     env.pop("TRACUU_API_READ_TOKEN", None)
@@ -225,7 +218,7 @@ def test_server_killed_during_an_upload_keeps_the_previous_index(tmp_path: Path,
     before = _snapshot(root)
     assert before["hits"], "the search must find something for the comparison to mean anything"
     known = {p.name for p in root.iterdir()}
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = _serve(root, port)
     paused = threading.Event() if stage == "receiving" else None

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 
@@ -20,7 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 import tracuu  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 
-from conftest import DOCS, write_docs  # noqa: E402
+from conftest import DOCS, free_port, write_docs  # noqa: E402
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 DRIVER = shutil.which("chromedriver")
@@ -36,18 +35,12 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
          "--window-size=1280,900"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
     docs = write_docs(tmp / "docs", {**DOCS, **XSS})
     tracuu.build([docs], tmp / "idx", encoder="hashing")
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(tmp / "idx", token="", read_token=""), host="127.0.0.1",
                                            port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
