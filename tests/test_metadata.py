@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tracuu.metadata import canonical_issuer, find_symbols, number_line, parse_metadata
+from tracuu.document_patterns import canonical_issuer, find_symbols, number_line
+from tracuu.metadata import parse_metadata
 from tracuu.multidoc import split_documents
 from tracuu.readers import read_file
 

@@ -5,7 +5,8 @@ import re
 from dataclasses import replace
 
 from .extracted import ExtractedDocument
-from .metadata import HEADING_TYPES, clean_lines, find_symbols, number_line, parse_metadata
+from .document_patterns import HEADING_TYPES, clean_lines, find_symbols, number_line
+from .metadata import parse_metadata
 
 _ATX = re.compile(r"^ {0,3}#{1,2}\s+\S")
 _H1 = re.compile(r"^ {0,3}#\s+\S")
