@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from .analyzer import fold, nfc, tone_key
 from .abbreviation_table import STATE_TYPES as _STATE_TYPES, TABLE as _TABLE
+from .analyzer import fold, nfc, tone_key
 from .numerals import to_roman
-
 
 _WORD = re.compile(r"[^\W_]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
