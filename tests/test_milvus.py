@@ -32,7 +32,7 @@ QUERIES = ["đột phá chuyển đổi số", "phòng, chống tham nhũng, lã
 
 def embedded_parts(index: Index, ids: list[str] | None = None):
     """Documents, passages, analyzed tokens and vectors of an embedded index: what a Milvus upsert takes."""
-    gen = index._gen
+    gen = index._backend
     ids = list(gen.documents) if ids is None else ids
     docs = [gen.store.stored_document(d) for d in ids]
     passages = [p for d in ids for p in gen.store.passages_of(d)]
@@ -82,8 +82,8 @@ def store(request, embedded, lite_db):
 
 def _embedded_lexical(embedded: Index, query: str, n: int = 50, allowed=None) -> dict[str, float]:
     a = Analyzer().analyze(query)
-    ranked = top_rows(embedded._gen.lexical.scores(a.exact, a.folded, a.accented), n, allowed)
-    passages = embedded._gen.store.passages_at(ranked.rows)
+    ranked = top_rows(embedded._backend.lexical.scores(a.exact, a.folded, a.accented), n, allowed)
+    passages = embedded._backend.store.passages_at(ranked.rows)
     return {p.id: s for p, s in zip(passages, ranked.scores)}
 
 
@@ -122,8 +122,8 @@ def test_same_results_and_scores_as_the_embedded_lexical_index(store, embedded):
 def test_dense_search_matches_faiss(store, embedded):
     for query in QUERIES:
         vec = embedded.encoder.encode_query(query)
-        rows, sims = embedded._gen.dense.search(vec, 5)
-        want = [p.id for p in embedded._gen.store.passages_at(rows.tolist())]
+        rows, sims = embedded._backend.dense.search(vec, 5)
+        want = [p.id for p in embedded._backend.store.passages_at(rows.tolist())]
         got = store.dense_search(vec, 5)
         assert [s for _, s in got] == pytest.approx(sims.tolist(), abs=1e-5), query
         assert got[0][0] == want[0], query
@@ -144,7 +144,7 @@ def test_hybrid_search_puts_the_passage_first(store, embedded):
     (["nq57.txt"], None), (["nq57.txt", "bai-bao.md"], {"kind": "official"}), (None, {"issuer": "nobody"}),
 ])
 def test_filters_mirror_the_embedded_index(store, embedded, documents, filters):
-    allowed = embedded._allowed_rows(embedded._gen, documents, filters)
+    allowed = embedded._backend.allowed_rows(documents, filters)
     expr = store.filter_expression(documents, filters)
     for query in ["chuyển đổi số", "chinh quyen so", "cán bộ"]:
         assert _milvus_lexical(store, query, filter_expr=expr).keys() == \
@@ -156,7 +156,7 @@ def test_filters_mirror_the_embedded_index(store, embedded, documents, filters):
 def test_documents_and_passages_read_back_exactly(store, embedded):
     assert store.documents() == sorted(embedded.documents(), key=lambda d: d.id)
     assert store.document("nq57.txt") == embedded.document("nq57.txt")
-    gen = embedded._gen
+    gen = embedded._backend
     for doc_id in gen.documents:
         assert store.stored_document(doc_id) == gen.store.stored_document(doc_id)
         assert store.passages_of(doc_id) == gen.store.passages_of(doc_id)
@@ -193,8 +193,8 @@ def test_delete_a_document(scratch, embedded):
     assert scratch.passages_of("ctr03.txt") == [] and scratch.stored_document("ctr03.txt") is None
     hits = _milvus_lexical(scratch, "chinh quyen so")
     assert hits and all(p.document_id != "ctr03.txt" for p in scratch.passages(list(hits)))
-    assert scratch.info()["passages"] == embedded._gen.store.count("passages") - len(
-        embedded._gen.store.passages_of("ctr03.txt"))
+    assert scratch.info()["passages"] == embedded._backend.store.count("passages") - len(
+        embedded._backend.store.passages_of("ctr03.txt"))
 
 
 @needs_milvus
@@ -206,9 +206,9 @@ def test_reupsert_a_changed_document(scratch, embedded, tmp_path):
     old_ids = {p.id for p in scratch.passages_of("ctr03.txt")}
     scratch.upsert_documents(*embedded_parts(new, ["ctr03.txt"]))
     now = scratch.passages_of("ctr03.txt")
-    assert now == new._gen.store.passages_of("ctr03.txt")
+    assert now == new._backend.store.passages_of("ctr03.txt")
     assert scratch.passages(sorted(old_ids - {p.id for p in now})) == []  # the stale passage is gone
-    assert scratch.stored_document("ctr03.txt").text == new._gen.store.stored_document("ctr03.txt").text
+    assert scratch.stored_document("ctr03.txt").text == new._backend.store.stored_document("ctr03.txt").text
     assert "kinh tế tuần hoàn" in _first_text(scratch, scratch.lexical_search(
         *_tokens("kinh te tuan hoan"), 3))
     assert _milvus_lexical(scratch, "đô thị thông minh").keys() == _embedded_lexical(new, "đô thị thông minh").keys()

@@ -33,11 +33,14 @@ NUMBER_MISSING = 0.75  # confidence factor when none of the question's numbers i
 TERMS_ONLY = (0.10, 0.55)  # term coverage mapped to [0, 1] when the encoder's scale is unknown
 
 # Question words and function words carry no evidence (folded, since questions are often typed without accents).
-STOPWORDS = frozenset(fold(w) for w in """
+STOPWORDS_ACCENTED = frozenset(w for w in """
     của và các là có được những cho trong với về theo đến từ tại ra vào để này đó thì mà như một
     gì nào ai đâu sao bao nhiêu mấy không hay hoặc nhé ạ thế làm phải cần nên đã đang sẽ
     năm ngày tháng nay hôm mới nhất hiện người
     """.split())
+# Folded, they would also drop content words (bảo -> bao, Nam -> năm, ma túy -> mà): only for syllables typed
+# without any mark.
+STOPWORDS = frozenset(fold(w) for w in STOPWORDS_ACCENTED)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKUP = re.compile(r"[\\*_#]+")
 _CUES = {
@@ -69,9 +72,11 @@ class QueryTerms:
     @classmethod
     def of(cls, index: "Index", text: str) -> "QueryTerms":
         analyzed = index.analyzer.analyze(text)
-        n_unigrams = len(index.analyzer.syllables(text))
-        unigrams = [t for t in analyzed.folded[:n_unigrams] if t not in STOPWORDS]
-        bigrams = [t for t in analyzed.folded[n_unigrams:] if not any(p in STOPWORDS for p in t.split("_"))]
+        sylls = index.analyzer.syllables(text)
+        stop = [s in STOPWORDS_ACCENTED or (fold(s) == s and s in STOPWORDS) for s in sylls]
+        n_unigrams = len(sylls)
+        unigrams = [t for t, is_stop in zip(analyzed.folded[:n_unigrams], stop) if not is_stop]
+        bigrams = [t for i, t in enumerate(analyzed.folded[n_unigrams:]) if not (stop[i] or stop[i + 1])]
         rarity = _rarity(index)
         weights = {t: rarity(t) for t in unigrams}
         weights.update({t: 0.5 * rarity(t) for t in bigrams})

@@ -61,11 +61,6 @@ class Index:
 
     # -- parts ----------------------------------------------------------------------------------------------
     @property
-    def _gen(self) -> Backend:
-        # The old name of the live generation: tests comparing Milvus with the embedded parts read it.
-        return self._backend
-
-    @property
     def manifest(self) -> Manifest:
         return self._backend.manifest
 
@@ -94,11 +89,14 @@ class Index:
 
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Passage-side vectors of short texts (sentences for ask and quotes), encoding only those not cached."""
-        missing = list(dict.fromkeys(t for t in texts if self._text_cache.get(t) is None))
+        found = {t: v for t in dict.fromkeys(texts) if (v := self._text_cache.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
+            # Kept locally too: another thread may evict them from the shared cache before we stack them.
             for text, vec in zip(missing, self.encoder.encode_passages(missing)):
                 self._text_cache.put(text, vec)
-        return np.stack([self._text_cache.get(t) for t in texts]) if texts else np.zeros((0, self.encoder.dim))
+                found[text] = vec
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, self.encoder.dim), np.float32)
 
     def reload(self) -> None:
         """Pick up a generation written by another process (the API calls this before serving)."""
@@ -163,11 +161,6 @@ class Index:
     def idf(self, term: str) -> float:
         """BM25's idf of a folded term in this index (the highest for a term it never saw): how rare it is."""
         return self._backend.idf(term)
-
-    @staticmethod
-    def _allowed_rows(gen: EmbeddedBackend, documents: Sequence[str] | None,
-                      filters: dict[str, str] | None) -> np.ndarray | None:
-        return gen.allowed_rows(documents, filters)
 
     # -- look-ups -------------------------------------------------------------------------------------------
     def documents(self, filters: dict[str, str] | None = None) -> list[DocumentInfo]:
@@ -285,9 +278,10 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
     report = builder.new_report()
     entries = builder.read_entries([str(p) for p in paths], previous, enc, report, progress)
     report["removed"] = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
-    if not entries or (strict and report["failures"]):
-        raise NothingIndexedError([str(p) for p in paths], len(report["failures"])) if not entries else \
-            StrictBuildError(report["failures"])
+    if not entries:
+        raise NothingIndexedError([str(p) for p in paths], len(report["failures"]))
+    if strict and report["failures"]:
+        raise StrictBuildError(report["failures"])
     encoded = builder.write_generation(root, entries, previous, enc, Analyzer(), fusion or FusionConfig(), progress)
     return builder.finish_report(root, entries, report, encoded, started)
 

@@ -36,6 +36,8 @@ QUESTION_PHRASES = (
 
 def _key(syllable: str) -> str:
     """Lower-case syllable with its tone moved to a trailing digit: hoá and hóa (old/new placement) share a key."""
+    # Not analyzer.tone_key: that one also merges y/i spellings (tỷ/tỉ), which measured worse here
+    # (bench/restore.py, party-dev folded, ALQAC+party training: syllables 0.976 -> 0.972, phrases 0.818 -> 0.773).
     tone, base = "", []
     for ch in unicodedata.normalize("NFD", syllable.lower()):
         if ch in _TONES:
