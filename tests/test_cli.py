@@ -103,3 +103,18 @@ def test_documents_lists_metadata_and_filters(tmp_path, shared_corpus, capsys):
     assert main(["documents", "--index", str(root), "--json", "--filter", "issuer=Chính phủ"]) == 0
     numbers = {d["metadata"].get("number") for d in json.loads(capsys.readouterr().out)["documents"]}
     assert "03/NQ-CP" in numbers and "57-NQ/TW" not in numbers
+
+
+@pytest.mark.parametrize("argv, env, threads", [([], None, "1"), ([], "3", "3"), (["--encoder-threads", "2"], "3", "2")])
+def test_serve_chooses_encoder_threads_before_the_model_loads(index_dir, monkeypatch, argv, env, threads):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    if env is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", env)
+    assert main(["serve", "--index", str(index_dir), "--port", "8123", *argv]) == 0
+    import os
+    assert os.environ["OMP_NUM_THREADS"] == threads and seen["port"] == 8123

@@ -78,7 +78,8 @@ class _Entry:
 def _stored(doc: ExtractedDocument, cleaned: CleanedText, fhash: str) -> StoredDocument:
     offsets = np.asarray(cleaned.offsets[:len(cleaned.text) + 1], dtype=np.int32)
     ends = np.asarray(cleaned.ends if cleaned.ends is not None else offsets[:-1] + 1, dtype=np.int32)
-    metadata = parse_metadata(doc.text, title=doc.title, source=doc.source)
+    # What the source states (a .jsonl line's fields) wins over what the parser reads from the text.
+    metadata = {**parse_metadata(doc.text, title=doc.title, source=doc.source), **dict(doc.fields)}
     title = metadata.get("title") or doc.title or doc.key
     return StoredDocument(doc.key, doc.source, title, doc.format, doc.content_hash, fhash, doc.text,
                           doc.page_starts, metadata, doc.warnings, offsets.tobytes(), ends.tobytes())

@@ -209,6 +209,13 @@ def cmd_serve(a: argparse.Namespace) -> int:
         from tracuu_api.app import create_app
     except ImportError:
         raise MissingExtraError("tracuu serve", "api") from None
+    # A server answers several searches at once: one encoder thread each beats two threads fighting per query
+    # (2 cores, busy neighbour: query encoding p99 18 ms with 1 thread, 173 ms with 2; bench/README.md).
+    # Set before the model loads, which is when OpenMP reads it.
+    if a.encoder_threads:
+        os.environ["OMP_NUM_THREADS"] = str(a.encoder_threads)
+    else:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
     app = create_app(a.index)  # opens the index first: a missing one fails here with its fix, not in a worker
     print(f"tracuu: serving {a.index} on http://{a.host}:{a.port}/ (API docs at /docs)", file=sys.stderr)
     # Clients (and the load bench) reuse connections; uvicorn's 5 s keep-alive closes them under their feet.
@@ -278,6 +285,8 @@ def parser() -> argparse.ArgumentParser:
     sv = verb("serve", cmd_serve, "serve the HTTP API and the web page (writes need $TRACUU_API_TOKEN)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument("--encoder-threads", type=int, default=None,
+                    help="threads per query encoding (default 1, or $OMP_NUM_THREADS)")
     return p
 
 

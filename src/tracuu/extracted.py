@@ -27,10 +27,13 @@ class ExtractedDocument:
     title: str = ""
     page_starts: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()  # metadata the source states itself: a .jsonl line's other fields
 
     @property
     def content_hash(self) -> str:
-        return text_hash(self.text)
+        # Stated metadata counts: a corpus line whose fields changed is re-read (its vectors are still reused).
+        stated = "".join(f"\x00{key}={value}" for key, value in self.fields)
+        return text_hash(self.text + stated)
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None when the format has no pages."""

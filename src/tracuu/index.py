@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,6 +20,7 @@ from .errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryEr
 from .fusion import FusionConfig, Ranked, fuse
 from .manifest import Manifest
 from .query import QueryPlan, plan_query
+from .references import DocumentNames, References, boost, merge
 from .results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from .sentences import split_sentences
 from .store import StoredDocument
@@ -28,6 +30,7 @@ MAX_K = 1000
 MODES = ("hybrid", "lexical", "dense")
 QUERY_CACHE = 1024
 DOC_CACHE = 32
+ENCODING_THREADS = 4  # query encodings in flight at once (the HTTP app serves several searches together)
 TEXT_CACHE = 4096  # sentence vectors: ask encodes a dozen per question, mostly the same ones for related questions
 
 
@@ -54,6 +57,8 @@ class Index:
         self._query_cache: BoundedCache[str, np.ndarray] = BoundedCache(QUERY_CACHE)
         self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
         self._text_cache: BoundedCache[str, np.ndarray] = BoundedCache(TEXT_CACHE)
+        self._names: tuple[str, DocumentNames] | None = None
+        self._encoding = ThreadPoolExecutor(max_workers=ENCODING_THREADS, thread_name_prefix="tracuu-query")
 
     @classmethod
     def open(cls, path: str | Path, *, encoder: Encoder | str | None = None) -> "Index":
@@ -121,13 +126,26 @@ class Index:
             config = FusionConfig(**{**config.to_dict(), "method": mode})
         plan = self.plan(query, config, backend)
         n = max(config.candidates, k)
-        lexical = Ranked([], [])
-        if config.method != "dense":
-            lexical = backend.lexical_candidates(plan, config.expansion_weight, n, documents, filters)
-        dense = Ranked([], [])
-        if config.method != "lexical" and backend.manifest.passages:
-            dense = backend.dense_candidates(self.query_vector(plan.dense_text), n, documents, filters)
-        fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)[:k]
+        # Only hybrid search reads references: lexical and dense stay each retriever's own ranking.
+        refs = self.references(query, backend) if config.method in ("linear", "rrf") else References()
+        scopes: list[Sequence[str] | None] = [documents]
+        if refs and (named := sorted(refs.documents if documents is None else refs.documents & set(documents))):
+            scopes.append(named)  # the named documents' own candidates, in case the corpus-wide lists missed them
+        use_dense = config.method != "lexical" and bool(backend.manifest.passages)
+        # The encoder (C, releases the GIL) runs while BM25 scores on this thread: hybrid costs max(), not sum.
+        vector = self._encoding.submit(self.query_vector, plan.dense_text) if use_dense else None
+        lexical = dense = Ranked([], [])
+        for scope in scopes:
+            if config.method != "dense":
+                lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, filters))
+        if vector is not None:
+            query_vector = vector.result()
+            for scope in scopes:
+                dense = merge(dense, backend.dense_candidates(query_vector, n, scope, filters))
+        fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
+        if refs:
+            fused = boost(fused, backend.passages_at([key for key, _ in fused]), backend.documents, refs, config)
+        fused = fused[:k]
         passages = backend.passages_at([key for key, _ in fused])
         hits: list[Hit] = []
         for (_, why), passage in zip(fused, passages):
@@ -157,6 +175,14 @@ class Index:
         backend = backend or self._backend
         return plan_query(query, self.analyzer, backend.restorer, exact_weight=config.exact_weight,
                           restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations)
+
+    def references(self, query: str, backend: Backend | None = None) -> References:
+        """The documents (and articles or sections) a query names, e.g. "Điều 38 Luật Tố tụng hành chính 2015"."""
+        backend = backend or self._backend
+        cached = self._names
+        if cached is None or cached[0] != backend.generation:
+            cached = self._names = (backend.generation, DocumentNames(backend.documents))
+        return cached[1].find(query)
 
     def idf(self, term: str) -> float:
         """BM25's idf of a folded term in this index (the highest for a term it never saw): how rare it is."""

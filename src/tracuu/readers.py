@@ -164,6 +164,9 @@ def _read_html(path: Path, key: str) -> ExtractedDocument:
     return ExtractedDocument(key, str(path), "html", text, title, warnings=warnings)
 
 
+_JSONL_KEYS = ("_id", "title", "text")
+
+
 def _jsonl(path: Path) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
     text, warnings = _text(path, check=False)  # each line is its own document: checked on its own
     for number, line in enumerate(text.splitlines(), 1):
@@ -185,7 +188,11 @@ def _jsonl_line(path: Path, number: int, line: str,
         return UnreadableDocumentError(where, "empty text", fix="remove the line or add its text")
     text, warnings = _checked(item["text"], warnings)
     title = legacy.repair(str(item.get("title") or ""))[0] or first_line_title(text)
-    return ExtractedDocument(str(item["_id"]), str(path), "jsonl", text, title[:_TITLE_MAX], warnings=warnings)
+    # Other plain fields ("law_id", "article_id", "issuer"…) are the line's own metadata: filterable, and names.
+    fields = tuple((str(k), unicodedata.normalize("NFC", str(v))) for k, v in item.items()
+                   if k not in _JSONL_KEYS and isinstance(v, (str, int, float)) and not isinstance(v, bool))
+    return ExtractedDocument(str(item["_id"]), str(path), "jsonl", text, title[:_TITLE_MAX], warnings=warnings,
+                             fields=fields)
 
 
 def _read_pdf(path: Path, key: str) -> ExtractedDocument:

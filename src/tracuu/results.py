@@ -140,6 +140,7 @@ class Explanation:
     dense_rank: int | None
     dense_score: float | None
     fused_score: float
+    reference: float = 0.0  # added because the query names the passage's document (and its article or section)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
