@@ -6,7 +6,7 @@ import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -188,11 +188,22 @@ def write_generation(root: Path, entries: list[_Entry], previous: Previous, enco
             analyzer=analyzer.to_dict(),
             encoder={"name": encoder.name, "dim": encoder.dim, "max_tokens": encoder.max_tokens},
             documents=len(entries), passages=len(passages),
-            sources={e.doc.id: {"source": e.doc.source, "content_hash": e.doc.content_hash,
-                                "file_hash": e.doc.file_hash} for e in entries},
+            sources=manifest_sources(entries),
             fusion=fusion.to_dict(), created=time.strftime("%Y-%m-%dT%H:%M:%S%z"), tracuu_version=__version__,
         ).write(folder)
     return len(todo)
+
+
+def manifest_sources(entries: list[_Entry]) -> dict[str, dict[str, Any]]:
+    """Each source file with its hash and how many documents it gave. Per-document hashes live in the store:
+    a 100,000-line .jsonl corpus would otherwise make a 26 MB manifest that every open parses."""
+    out: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        row = out.setdefault(e.doc.source, {"documents": 0})
+        row["documents"] += 1
+        if e.doc.format != "jsonl":  # a .jsonl document's file_hash is its line's content hash
+            row["file_hash"] = e.doc.file_hash
+    return out
 
 
 def learned_abbreviations(entries: list[_Entry]) -> dict[str, list[str]]:

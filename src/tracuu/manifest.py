@@ -19,7 +19,7 @@ class Manifest:
     encoder: dict[str, Any]  # name, dim, max_tokens
     documents: int
     passages: int
-    sources: dict[str, dict[str, str]]  # document id -> {source, content_hash, file_hash}
+    sources: dict[str, dict[str, Any]]  # source file -> {documents, file_hash (not for .jsonl)}
     fusion: dict[str, Any] = field(default_factory=dict)
     created: str = ""
     tracuu_version: str = ""
