@@ -174,8 +174,8 @@ class EmbeddedBackend:
         scores = self.lexical.scores(tokens.exact, tokens.folded, tokens.accented, plan.exact_weight)
         extra = plan.expansion_tokens
         if extra is not None and expansion_weight:
-            scores += expansion_weight * self.lexical.scores(extra.exact, extra.folded, extra.accented,
-                                                             plan.exact_weight)
+            self.lexical.scores(extra.exact, extra.folded, extra.accented, plan.exact_weight, out=scores,
+                                weight=expansion_weight)
         return top_rows(scores, n, self.allowed_rows(documents, filters))
 
     def dense_candidates(self, vector: np.ndarray, n: int, documents: Documents, filters: Filters) -> Ranked:

@@ -97,7 +97,8 @@ def _hits_text(hits) -> str:
         if h.explanation:
             e = h.explanation
             out.append(f"    lexical rank {e.lexical_rank} score {e.lexical_score}; dense rank {e.dense_rank} "
-                       f"score {e.dense_score}; fused {e.fused_score:.5f}")
+                       f"score {e.dense_score}; fused {e.fused_score:.5f}"
+                       + (f" (of which {e.reference:.2f} because the query names it)" if e.reference else ""))
     return "\n".join(out)
 
 

@@ -46,14 +46,16 @@ class BM25Field:
         np.cumsum(np.bincount(terms, minlength=len(vocab)), out=term_ptr[1:])
         return cls(vocab, term_ptr, rows, weights, n)
 
-    def scores(self, tokens: Sequence[str]) -> np.ndarray:
-        out = np.zeros(self.n_rows, dtype=np.float32)
+    def scores(self, tokens: Sequence[str], out: np.ndarray | None = None, weight: float = 1.0) -> np.ndarray:
+        """BM25 of every row for `tokens`, times `weight`, added into `out` (one buffer per query at 100k rows)."""
+        if out is None:
+            out = np.zeros(self.n_rows, dtype=np.float32)
         for term in set(tokens):
             tid = self.vocab.get(term)
             if tid is None:
                 continue
             lo, hi = self.term_ptr[tid], self.term_ptr[tid + 1]
-            out[self.rows[lo:hi]] += self.weights[lo:hi]
+            out[self.rows[lo:hi]] += self.weights[lo:hi] if weight == 1.0 else weight * self.weights[lo:hi]
         return out
 
     def save(self, folder: Path, name: str) -> None:
@@ -84,11 +86,11 @@ class LexicalIndex:
         return cls(BM25Field.build(exact_docs), BM25Field.build(folded_docs))
 
     def scores(self, exact: Sequence[str], folded: Sequence[str], accented: bool,
-               exact_weight: float = 1.0) -> np.ndarray:
+               exact_weight: float = 1.0, *, out: np.ndarray | None = None, weight: float = 1.0) -> np.ndarray:
         """Folded matching always; when the user typed accents, exact-accent matches earn extra."""
-        total = self.folded.scores(folded)
+        total = self.folded.scores(folded, out, weight)
         if accented and exact_weight:
-            total += exact_weight * self.exact.scores(exact)
+            self.exact.scores(exact, total, weight * exact_weight)
         return total
 
     def save(self, folder: Path) -> None:
