@@ -49,6 +49,8 @@ class Backend(Protocol):
 
     def passages_at(self, keys: Sequence[Hashable]) -> list[Passage | None]: ...
 
+    def document_ids(self, keys: Sequence[Hashable]) -> list[str | None]: ...
+
     def passage(self, passage_id: str) -> Passage | None: ...
 
     def passages_of(self, document_id: str) -> list[Passage]: ...
@@ -193,6 +195,14 @@ class EmbeddedBackend:
     # -- look-ups -------------------------------------------------------------------------------------------
     def passages_at(self, keys: Sequence[Hashable]) -> list[Passage | None]:
         return list(self.store.passages_at([int(k) for k in keys]))  # type: ignore[call-overload]
+
+    def document_ids(self, keys: Sequence[Hashable]) -> list[str | None]:
+        ids = self._document_ids
+        return [ids[self.row_documents[int(k)]] for k in keys]
+
+    @cached_property
+    def _document_ids(self) -> list[str]:
+        return list(self.documents)
 
     def passage(self, passage_id: str) -> Passage | None:
         found = self.store.passage(passage_id)

@@ -33,6 +33,8 @@ class FusionConfig:
     # or section too ("Điều 38", "mục III.2") puts that place first (bench: ALQAC test +0.02 MRR@10).
     reference_weight: float = 0.1
     article_weight: float = 1.0
+    # Each lexical candidate gains this times its document's title BM25 (titles.py; bench/variants.py).
+    title_weight: float = 0.3
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

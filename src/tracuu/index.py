@@ -23,6 +23,7 @@ from .query import QueryPlan, plan_query
 from .references import DocumentNames, References, boost, merge
 from .results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from .sentences import split_sentences
+from .titles import DocumentTitles
 from .store import StoredDocument
 
 MAX_QUERY_CHARS = 2000
@@ -58,6 +59,7 @@ class Index:
         self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
         self._text_cache: BoundedCache[str, np.ndarray] = BoundedCache(TEXT_CACHE)
         self._names: tuple[str, DocumentNames] | None = None
+        self._title_field: tuple[str, DocumentTitles] | None = None
         self._encoding = ThreadPoolExecutor(max_workers=ENCODING_THREADS, thread_name_prefix="tracuu-query")
 
     @classmethod
@@ -138,6 +140,9 @@ class Index:
         for scope in scopes:
             if config.method != "dense":
                 lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, filters))
+        if lexical.rows and config.title_weight:
+            lexical = self._titles(backend).lift(lexical, backend.document_ids(lexical.rows), plan.lexical.folded,
+                                                 config.title_weight)
         if vector is not None:
             query_vector = vector.result()
             for scope in scopes:
@@ -183,6 +188,12 @@ class Index:
         if cached is None or cached[0] != backend.generation:
             cached = self._names = (backend.generation, DocumentNames(backend.documents))
         return cached[1].find(query)
+
+    def _titles(self, backend: Backend) -> DocumentTitles:
+        cached = self._title_field
+        if cached is None or cached[0] != backend.generation:
+            cached = self._title_field = (backend.generation, DocumentTitles(backend.documents, self.analyzer))
+        return cached[1]
 
     def idf(self, term: str) -> float:
         """BM25's idf of a folded term in this index (the highest for a term it never saw): how rare it is."""

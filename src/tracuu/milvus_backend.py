@@ -156,6 +156,9 @@ class MilvusBackend:
         found = {p.id: p for p in self.store.passages([str(k) for k in keys])}
         return [found.get(str(k)) for k in keys]  # None: deleted since the search
 
+    def document_ids(self, keys: Sequence[Hashable]) -> list[str | None]:
+        return [p.document_id if p else None for p in self.passages_at(keys)]
+
     def passage(self, passage_id: str) -> Passage | None:
         found = self.store.passages([passage_id])
         return found[0] if found else None
