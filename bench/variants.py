@@ -30,7 +30,7 @@ Q = dict  # one query's score vectors and plan flags
 def score_vectors(index, query: str) -> Q:
     b = index._backend
     plan = index.plan(query)
-    doc_titles = index._titles(b)._field.scores(plan.lexical.folded)
+    doc_titles = index._documents_known(b)[2].scores(plan.lexical.folded)
     t, lex = plan.lexical, b.lexical
     zeros = np.zeros(len(b.dense), np.float32)
     e = plan.expansion_tokens

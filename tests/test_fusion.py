@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from tracuu.fusion import FusionConfig, Ranked, fuse, top_rows
+from tracuu.fusion import FusionConfig, Ranked, fuse, merge, top_rows
 
 
 def test_top_rows_skips_zero_scores_and_respects_allowed_rows():
@@ -46,3 +46,11 @@ def test_linear_fusion_uses_score_margins():
     assert linear[0][1].fused_score == pytest.approx(1.0 + (0.89 - 0.70) / (0.90 - 0.70))
     # Row 3 is last in both lists: scaled to zero, it still matched, so it stays, last.
     assert [row for row, _ in linear] == [1, 2, 3] and linear[2][1].fused_score == 0.0
+
+
+def test_merge_keeps_each_key_once_with_its_better_score():
+    corpus = Ranked([5, 2, 9], [3.0, 2.0, 1.0])
+    named = Ranked([9, 7], [4.0, 0.5])  # row 9 scored higher when only the named document was searched
+    merged = merge(corpus, named)
+    assert merged.rows == [9, 5, 2, 7] and merged.scores == [4.0, 3.0, 2.0, 0.5]
+    assert merge(Ranked([], []), named) is named

@@ -54,6 +54,19 @@ class Ranked:
         return {r: (i + 1, s) for i, (r, s) in enumerate(zip(self.rows, self.scores))}
 
 
+def merge(first: Ranked, second: Ranked) -> Ranked:
+    """One candidate list from two (the whole corpus, and documents a query names): each key once, with its
+    better score, best first."""
+    if not first.rows:
+        return second
+    best = dict(zip(first.rows, first.scores))
+    for key, score in zip(second.rows, second.scores):
+        if key not in best or score > best[key]:
+            best[key] = score
+    ordered = sorted(best.items(), key=lambda item: -item[1])
+    return Ranked([key for key, _ in ordered], [score for _, score in ordered])
+
+
 def top_rows(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> Ranked:
     """Best `n` rows with a positive score (a passage sharing no query term is no lexical candidate)."""
     if allowed is not None:

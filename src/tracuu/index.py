@@ -17,10 +17,10 @@ from .citation import cite
 from .encoders import Encoder, load_encoder
 from .errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
                      PassageNotFoundError, StrictBuildError, TracuuError)
-from .fusion import FusionConfig, Ranked, fuse
+from .fusion import FusionConfig, Ranked, fuse, merge
 from .manifest import Manifest
 from .query import QueryPlan, plan_query
-from .references import DocumentNames, References, boost, merge
+from .references import DocumentNames, References, boost
 from .results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from .sentences import split_sentences
 from .titles import DocumentTitles
@@ -58,8 +58,8 @@ class Index:
         self._query_cache: BoundedCache[str, np.ndarray] = BoundedCache(QUERY_CACHE)
         self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
         self._text_cache: BoundedCache[str, np.ndarray] = BoundedCache(TEXT_CACHE)
-        self._names: tuple[str, DocumentNames] | None = None
-        self._title_field: tuple[str, DocumentTitles] | None = None
+        # Built from the documents once per generation: their names (references) and titles (a BM25 field).
+        self._known: tuple[str, DocumentNames, DocumentTitles] | None = None
         self._encoding = ThreadPoolExecutor(max_workers=ENCODING_THREADS, thread_name_prefix="tracuu-query")
 
     @classmethod
@@ -141,17 +141,20 @@ class Index:
             if config.method != "dense":
                 lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, filters))
         if lexical.rows and config.title_weight:
-            lexical = self._titles(backend).lift(lexical, backend.document_ids(lexical.rows), plan.lexical.folded,
-                                                 config.title_weight)
+            titles = self._documents_known(backend)[2]
+            lexical = titles.lift(lexical, backend.document_ids(lexical.rows), plan.lexical.folded, config.title_weight)
         if vector is not None:
             query_vector = vector.result()
             for scope in scopes:
                 dense = merge(dense, backend.dense_candidates(query_vector, n, scope, filters))
         fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
-        if refs:
-            fused = boost(fused, backend.passages_at([key for key, _ in fused]), backend.documents, refs, config)
-        fused = fused[:k]
-        passages = backend.passages_at([key for key, _ in fused])
+        if refs:  # boosting reads every candidate's passage: the top k are among them, no second look-up
+            found = dict(zip([key for key, _ in fused], backend.passages_at([key for key, _ in fused])))
+            fused = boost(fused, [found[key] for key, _ in fused], backend.documents, refs, config)[:k]
+            passages = [found[key] for key, _ in fused]
+        else:
+            fused = fused[:k]
+            passages = backend.passages_at([key for key, _ in fused])
         hits: list[Hit] = []
         for (_, why), passage in zip(fused, passages):
             doc = backend.documents.get(passage.document_id) if passage else None
@@ -183,17 +186,14 @@ class Index:
 
     def references(self, query: str, backend: Backend | None = None) -> References:
         """The documents (and articles or sections) a query names, e.g. "Điều 38 Luật Tố tụng hành chính 2015"."""
-        backend = backend or self._backend
-        cached = self._names
-        if cached is None or cached[0] != backend.generation:
-            cached = self._names = (backend.generation, DocumentNames(backend.documents))
-        return cached[1].find(query)
+        return self._documents_known(backend or self._backend)[1].find(query)
 
-    def _titles(self, backend: Backend) -> DocumentTitles:
-        cached = self._title_field
-        if cached is None or cached[0] != backend.generation:
-            cached = self._title_field = (backend.generation, DocumentTitles(backend.documents, self.analyzer))
-        return cached[1]
+    def _documents_known(self, backend: Backend) -> tuple[str, DocumentNames, DocumentTitles]:
+        known = self._known
+        if known is None or known[0] != backend.generation:
+            known = self._known = (backend.generation, DocumentNames(backend.documents),
+                                   DocumentTitles(backend.documents, self.analyzer))
+        return known
 
     def idf(self, term: str) -> float:
         """BM25's idf of a folded term in this index (the highest for a term it never saw): how rare it is."""

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 from .analyzer import fold
 from .citation import locator_of
-from .fusion import FusionConfig, Ranked
+from .fusion import FusionConfig
 from .results import DocumentInfo, Explanation, Passage
 
 # Metadata that names a document: its number ("57-NQ/TW"), or, in a .jsonl corpus, a field naming the law.
@@ -93,16 +93,6 @@ class DocumentNames:
         locators = [f"dieu {a}" for a in _ARTICLE_REF.findall(text)]
         locators += [f"muc {s}{sub}" for s, sub in _SECTION_REF.findall(text)]
         return References(frozenset(named), tuple(dict.fromkeys(locators)))
-
-
-def merge(first: Ranked, second: Ranked) -> Ranked:
-    """One candidate list from two: each key once, with its better score, best first."""
-    best = dict(zip(first.rows, first.scores))
-    for key, score in zip(second.rows, second.scores):
-        if key not in best or score > best[key]:
-            best[key] = score
-    ordered = sorted(best.items(), key=lambda item: -item[1])
-    return Ranked([key for key, _ in ordered], [score for _, score in ordered])
 
 
 def boost(fused: list[tuple[Any, Explanation]], passages: list[Passage | None],
