@@ -219,7 +219,7 @@ class EmbeddedBackend:
 
     # -- writing --------------------------------------------------------------------------------------------
     def previous(self, *, carry: bool = True) -> builder.Previous:
-        return builder.Previous(self.store, self.dense, carry=carry)
+        return builder.Previous(self.store, self.dense, carry=carry, recipe=self.manifest.encoder.get("passage_text"))
 
     def update(self, fresh: list, removed: Sequence[str], previous: builder.Previous, encoder: Encoder,
                analyzer: Analyzer, fusion: FusionConfig, progress: builder.Progress | None

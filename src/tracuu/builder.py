@@ -24,6 +24,7 @@ from .lexical import LexicalIndex
 from .manifest import Manifest
 from .metadata import parse_metadata
 from .multidoc import split_documents
+from .passage_text import TEXT_ONLY, dense_text, heading, index_text, recipe
 from .readers import read_paths
 from .restore import DiacriticRestorer
 from .results import BuildReport, Passage
@@ -32,6 +33,7 @@ from .store import Store, StoredDocument
 
 Progress = Callable[[str, int, int], None]
 ENCODE_BATCH = 32
+READ_BATCH = 10_000  # rows per look-up: SQLite bounds the parameters of one statement
 
 
 def passage_id(document_id: str, text: str, occurrence: int) -> str:
@@ -40,9 +42,15 @@ def passage_id(document_id: str, text: str, occurrence: int) -> str:
     return hashlib.blake2b(raw, digest_size=8).hexdigest()
 
 
-def index_text(passage: Passage) -> str:
-    """What retrieval sees of a passage: the table header (context) before the passage's own words."""
-    return f"{passage.context}\n{passage.text}" if passage.context else passage.text
+def encoded_text(passage: Passage, titles: dict[str, str], encoder: Encoder) -> str:
+    return dense_text(passage, titles.get(passage.document_id, ""), encoder)
+
+
+def encoder_entry(encoder: Encoder) -> dict[str, Any]:
+    """The manifest's record of what made the vectors: a query must use the same model, an update the same
+    recipe (`passage_text`) to reuse them."""
+    return {"name": encoder.name, "dim": encoder.dim, "max_tokens": encoder.max_tokens,
+            "passage_text": recipe(encoder)}
 
 
 def file_hash(path: str) -> str:
@@ -88,9 +96,11 @@ def _stored(doc: ExtractedDocument, cleaned: CleanedText, fhash: str) -> StoredD
 class Previous:
     """The live generation an update starts from (None-like when building from nothing)."""
 
-    def __init__(self, store: Store | None, dense: DenseIndex | None, *, carry: bool = True) -> None:
+    def __init__(self, store: Store | None, dense: DenseIndex | None, *, carry: bool = True,
+                 recipe: str | None = None) -> None:
         # A full build re-splits every document (splitter fixes apply) and only reuses vectors; updates carry.
-        self.store, self.dense, self.carry = store, dense, carry
+        # `recipe` is how the previous vectors were made (passage_text.recipe); another one means encode again.
+        self.store, self.dense, self.carry, self.recipe = store, dense, carry, recipe
         self.hashes = store.hashes() if store else {}
         self._rows = store.passage_rows() if store else {}
 
@@ -98,8 +108,20 @@ class Previous:
         doc = self.store.stored_document(document_id) if self.store else None
         return _Entry(doc, self.store.passages_of(document_id)) if doc else None
 
-    def vector_rows(self, passages: Sequence[Passage]) -> dict[str, int]:
-        return {p.id: self._rows[p.id] for p in passages if p.id in self._rows}
+    def vector_rows(self, passages: Sequence[Passage], titles: dict[str, str], encoder: Encoder) -> dict[str, int]:
+        """Rows of the previous vectors still valid for `passages`: same recipe, same text (the id) and, where
+        the encoder reads headings, the same heading."""
+        if self.dense is None or self.recipe != recipe(encoder):
+            return {}
+        known = [p for p in passages if p.id in self._rows]
+        if not known or self.store is None or recipe(encoder) == TEXT_ONLY:
+            return {p.id: self._rows[p.id] for p in known}
+        rows = [self._rows[p.id] for p in known]
+        before = [p for lo in range(0, len(rows), READ_BATCH)
+                  for p in self.store.passages_at(rows[lo:lo + READ_BATCH])]
+        before_titles = {d.id: d.title for d in self.store.documents()}
+        return {p.id: row for p, row, old in zip(known, rows, before)
+                if heading(old, before_titles.get(old.document_id, "")) == heading(p, titles[p.document_id])}
 
 
 def _documents(paths: Sequence[str | Path], report: dict) -> Iterator[ExtractedDocument]:
@@ -158,15 +180,16 @@ def write_generation(root: Path, entries: list[_Entry], previous: Previous, enco
     """Write every part of the next generation and swap it in; returns how many passages were encoded."""
     entries = link_documents(entries)
     passages = [p for e in entries for p in e.passages]
+    titles = {e.doc.id: e.doc.title for e in entries}
     vectors = np.zeros((len(passages), encoder.dim), np.float32)
-    reuse = previous.vector_rows(passages) if previous.dense is not None else {}
+    reuse = previous.vector_rows(passages, titles, encoder)
     if reuse:
         at = [i for i, p in enumerate(passages) if p.id in reuse]
         vectors[at] = previous.dense.vectors(np.array([reuse[passages[i].id] for i in at]))
     todo = [i for i, p in enumerate(passages) if p.id not in reuse]
     for lo in range(0, len(todo), ENCODE_BATCH):
         batch = todo[lo:lo + ENCODE_BATCH]
-        vectors[batch] = encoder.encode_passages([index_text(passages[i]) for i in batch])
+        vectors[batch] = encoder.encode_passages([encoded_text(passages[i], titles, encoder) for i in batch])
         if progress:
             progress("encode", min(lo + ENCODE_BATCH, len(todo)), len(todo))
     analyzed = [analyzer.analyze(index_text(p)) for p in passages]
@@ -186,7 +209,7 @@ def write_generation(root: Path, entries: list[_Entry], previous: Previous, enco
         DenseIndex.build(vectors, encoder.dim).save(folder)
         Manifest(
             analyzer=analyzer.to_dict(),
-            encoder={"name": encoder.name, "dim": encoder.dim, "max_tokens": encoder.max_tokens},
+            encoder=encoder_entry(encoder),
             documents=len(entries), passages=len(passages),
             sources=manifest_sources(entries),
             fusion=fusion.to_dict(), created=time.strftime("%Y-%m-%dT%H:%M:%S%z"), tracuu_version=__version__,

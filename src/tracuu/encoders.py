@@ -117,6 +117,7 @@ class HashingEncoder:
 
     name = "hashing"
     max_tokens = 256
+    reads_headings = False  # see passage_text.recipe
 
     def __init__(self, dim: int = 64) -> None:
         self.dim = dim

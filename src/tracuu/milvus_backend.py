@@ -23,6 +23,7 @@ from .manifest import Manifest
 from .milvus_codec import batches, top_scores
 from .milvus_filters import filter_expression, parse_uri
 from .milvus_store import MilvusStore
+from .passage_text import TEXT_ONLY, heading, index_text, recipe
 from .query import QueryPlan
 from .restore import DiacriticRestorer
 from .results import BuildReport, DocumentInfo, Passage
@@ -199,8 +200,10 @@ class MilvusBackend:
                                                           [e.doc.id for e in fresh], ["id"])}
         todo = [e for e in fresh if self.documents.get(e.doc.id) != _info_of(e)
                 or any(p.id not in stored for p in e.passages)]
-        reuse = self._vectors([p.id for e in todo for p in e.passages if p.id in stored])
+        reuse = self._reusable([p for e in todo for p in e.passages if p.id in stored],
+                               {e.doc.id: e.doc.title for e in todo}, encoder)
         encoded = 0
+        titles = {e.doc.id: e.doc.title for e in todo}
         for group in batches(todo, UPSERT_DOCS):
             passages = [p for e in group for p in e.passages]
             vectors = np.zeros((len(passages), encoder.dim), np.float32)
@@ -210,11 +213,12 @@ class MilvusBackend:
                     vectors[i] = reuse[p.id]
             for lo in range(0, len(missing), builder.ENCODE_BATCH):
                 batch = missing[lo:lo + builder.ENCODE_BATCH]
-                vectors[batch] = encoder.encode_passages([builder.index_text(passages[i]) for i in batch])
+                vectors[batch] = encoder.encode_passages([builder.encoded_text(passages[i], titles, encoder)
+                                                          for i in batch])
             encoded += len(missing)
             if progress:
                 progress("encode", encoded, encoded)
-            analyzed = [analyzer.analyze(builder.index_text(p)) for p in passages]
+            analyzed = [analyzer.analyze(index_text(p)) for p in passages]
             self.store.upsert_documents([e.doc for e in group], passages, [a.exact for a in analyzed],
                                         [a.folded for a in analyzed], vectors)
         stale = sorted(gone & set(self.documents))
@@ -226,9 +230,20 @@ class MilvusBackend:
         self._write_blobs(learned, encoder, analyzer, fusion, changed=bool(todo or stale))
         return encoded, MilvusBackend(self.store, self.location)
 
-    def _vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+    def _reusable(self, passages: list[Passage], titles: dict[str, str], encoder: Encoder
+                  ) -> dict[str, np.ndarray]:
+        """Stored vectors still valid for `passages`: same recipe, same text (the id) and, where the encoder
+        reads headings, the same heading."""
+        if not passages or self.manifest.encoder.get("passage_text") != recipe(encoder):
+            return {}
+        same = [p.id for p in passages]
+        if recipe(encoder) != TEXT_ONLY:
+            before = {p.id: p for p in self.store.passages(same)}
+            old_title = {d: info.title for d, info in self.documents.items()}
+            same = [p.id for p in passages if p.id in before and heading(p, titles[p.document_id])
+                    == heading(before[p.id], old_title.get(p.document_id, ""))]
         try:
-            return self.store.vectors(ids) if ids else {}
+            return self.store.vectors(same) if same else {}
         except BackendUnavailableError:
             # milvus-lite keeps no raw vectors beside an IVF or HNSW index: encode them again instead.
             return {}
@@ -247,7 +262,7 @@ class MilvusBackend:
             self.store.put_blob(ABBREVIATIONS_BLOB, json.dumps(learned, ensure_ascii=False))
         manifest = Manifest(
             analyzer=analyzer.to_dict(),
-            encoder={"name": encoder.name, "dim": encoder.dim, "max_tokens": encoder.max_tokens},
+            encoder=builder.encoder_entry(encoder),
             documents=self.store.count("documents"), passages=self.store.count("passages"), sources={},
             fusion=fusion.to_dict(), created=time.strftime("%Y-%m-%dT%H:%M:%S") + f".{time.time_ns() % 10**9:09d}",
             tracuu_version=__version__)

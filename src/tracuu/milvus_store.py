@@ -128,7 +128,7 @@ class MilvusStore:
                          exact_tokens: Sequence[str | Sequence[str]], folded_tokens: Sequence[str | Sequence[str]],
                          vectors: np.ndarray) -> int:
         """Add or replace these documents with exactly these passages (tokens from `Analyzer.analyze` of
-        `builder.index_text(passage)`, one row of `vectors` each); their old passages are removed. Returns the
+        `passage_text.index_text(passage)`, one row of `vectors` each); their old passages are removed. Returns the
         number of passages written."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(passages), -1) if len(passages) else vectors
         if not len(passages) == len(exact_tokens) == len(folded_tokens) == len(vectors):
