@@ -74,7 +74,7 @@ def lifted(q: Q, lex: np.ndarray | None = None, weight: float = 0.3) -> np.ndarr
 
 
 def fused(q: Q, lex: np.ndarray | None = None, dense: np.ndarray | None = None, norm: str = "minmax",
-          dw: float = 0.5, dwr: float = 0.3) -> np.ndarray:
+          dw: float = 0.5, dwr: float = 0.5) -> np.ndarray:
     lex = lifted(q) if lex is None else lex
     dense = q["dense"] if dense is None else dense
     w = dwr if q["restored"] else (dw if q["accented"] else 0.0)

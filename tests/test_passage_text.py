@@ -71,7 +71,8 @@ def test_a_passage_that_opens_with_its_title_or_label_does_not_repeat_it():
 def test_bm25_reads_the_words_and_the_table_header_only():
     row = passage("1. | Tỉ lệ dân số trưởng thành có kỹ năng số cơ bản | 80%", ("Phụ lục I",), "TT | Chỉ tiêu | Mức")
     assert index_text(row) == "TT | Chỉ tiêu | Mức\n1. | Tỉ lệ dân số trưởng thành có kỹ năng số cơ bản | 80%"
-    assert dense_text(row, "Danh mục các chỉ tiêu", WordEncoder()) == f"Danh mục các chỉ tiêu | Phụ lục I\n{index_text(row)}"
+    assert dense_text(row, "Danh mục các chỉ tiêu", WordEncoder()) == \
+        f"Danh mục các chỉ tiêu | Phụ lục I\n{index_text(row)}"
 
 
 def test_a_long_passage_keeps_every_word_and_sheds_its_heading_from_the_outside():
