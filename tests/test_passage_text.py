@@ -54,6 +54,7 @@ def test_heading_is_the_title_and_the_two_innermost_sections():
     long_title = " ".join(["Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ ban hành Chương trình hành động"] * 3)
     assert heading(passage("x"), long_title).split() == long_title.split()[:24]
     assert heading(passage("x"), "  ") == ""
+    assert heading(passage("x", ("1. Mục tiêu",)), "d") == "1. Mục tiêu"  # "d" is the file's own name: no title
 
 
 def test_a_passage_that_opens_with_its_title_or_label_does_not_repeat_it():

@@ -32,6 +32,8 @@ def index_text(passage: Passage) -> str:
 
 
 def heading_parts(passage: Passage, title: str) -> list[str]:
+    if title == passage.document_id:  # a document with no title of its own is named by its file: no heading
+        title = ""
     opening = " ".join(passage.text[:400].split())
     parts: list[str] = []
     for part in [" ".join(title.split()[:TITLE_WORDS]), *passage.section[-LABELS:]]:
