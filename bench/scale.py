@@ -279,9 +279,8 @@ def main() -> None:
     # The same seeded rows twice: the passage alone, and what the builder encodes (the passage under its heading).
     picked = range(len(index_texts)) if not args.raw_sample else \
         random.Random(args.seed).sample(range(len(index_texts)), min(args.raw_sample, len(index_texts)))
-    headed = pc.encoded_texts(root)
     out["raw_encoder_alone"] = pc.isolated(pc.raw_encoder, [index_texts[i] for i in picked], 32, args.threads)
-    raw = pc.isolated(pc.raw_encoder, [headed[i] for i in picked], 32, args.threads)
+    raw = pc.isolated(pc.raw_encoder, pc.encoded_texts(root, list(picked)), 32, args.threads)
     out["raw_encoder"] = raw
     serve = pc.isolated(pc.run_tracuu_serve, str(root), [], queries, ("lexical", "dense", "hybrid"), args.threads)
     out["tracuu"] = serve

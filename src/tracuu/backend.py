@@ -219,7 +219,8 @@ class EmbeddedBackend:
 
     # -- writing --------------------------------------------------------------------------------------------
     def previous(self, *, carry: bool = True) -> builder.Previous:
-        return builder.Previous(self.store, self.dense, carry=carry, recipe=self.manifest.encoder.get("passage_text"))
+        return builder.Previous(self.store, self.dense, carry=carry, recipe=self.manifest.encoder.get("passage_text"),
+                                titles={d: info.title for d, info in self.documents.items()})
 
     def update(self, fresh: list, removed: Sequence[str], previous: builder.Previous, encoder: Encoder,
                analyzer: Analyzer, fusion: FusionConfig, progress: builder.Progress | None

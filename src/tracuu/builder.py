@@ -6,7 +6,7 @@ import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from .lexical import LexicalIndex
 from .manifest import Manifest
 from .metadata import parse_metadata
 from .multidoc import split_documents
-from .passage_text import TEXT_ONLY, dense_text, heading, index_text, recipe
+from .passage_text import TEXT_ONLY, dense_text, index_text, recipe, unchanged
 from .readers import read_paths
 from .restore import DiacriticRestorer
 from .results import BuildReport, Passage
@@ -97,10 +97,12 @@ class Previous:
     """The live generation an update starts from (None-like when building from nothing)."""
 
     def __init__(self, store: Store | None, dense: DenseIndex | None, *, carry: bool = True,
-                 recipe: str | None = None) -> None:
+                 recipe: str | None = None, titles: Mapping[str, str] | None = None) -> None:
         # A full build re-splits every document (splitter fixes apply) and only reuses vectors; updates carry.
         # `recipe` is how the previous vectors were made (passage_text.recipe); another one means encode again.
+        # `titles` are the previous documents' (the backend holds them already), for the headings' check.
         self.store, self.dense, self.carry, self.recipe = store, dense, carry, recipe
+        self.titles = titles or {}
         self.hashes = store.hashes() if store else {}
         self._rows = store.passage_rows() if store else {}
 
@@ -114,14 +116,12 @@ class Previous:
         if self.dense is None or self.recipe != recipe(encoder):
             return {}
         known = [p for p in passages if p.id in self._rows]
-        if not known or self.store is None or recipe(encoder) == TEXT_ONLY:
-            return {p.id: self._rows[p.id] for p in known}
-        rows = [self._rows[p.id] for p in known]
-        before = [p for lo in range(0, len(rows), READ_BATCH)
-                  for p in self.store.passages_at(rows[lo:lo + READ_BATCH])]
-        before_titles = {d.id: d.title for d in self.store.documents()}
-        return {p.id: row for p, row, old in zip(known, rows, before)
-                if heading(old, before_titles.get(old.document_id, "")) == heading(p, titles[p.document_id])}
+        if known and self.store is not None and recipe(encoder) != TEXT_ONLY:
+            rows = [self._rows[p.id] for p in known]
+            before = {p.id: p for lo in range(0, len(rows), READ_BATCH)
+                      for p in self.store.passages_at(rows[lo:lo + READ_BATCH])}
+            known = unchanged(known, titles, before, self.titles)
+        return {p.id: self._rows[p.id] for p in known}
 
 
 def _documents(paths: Sequence[str | Path], report: dict) -> Iterator[ExtractedDocument]:

@@ -137,8 +137,8 @@ class Index:
         # The encoder (C, releases the GIL) runs while BM25 scores on this thread: hybrid costs max(), not sum.
         vector = self._encoding.submit(self.query_vector, plan.dense_text) if use_dense else None
         lexical = dense = Ranked([], [])
-        for scope in scopes:
-            if config.method != "dense":
+        if config.method != "dense":
+            for scope in scopes:
                 lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, filters))
         if lexical.rows and config.title_weight:
             titles = self._documents_known(backend)[2]

@@ -23,7 +23,7 @@ from .manifest import Manifest
 from .milvus_codec import batches, top_scores
 from .milvus_filters import filter_expression, parse_uri
 from .milvus_store import MilvusStore
-from .passage_text import TEXT_ONLY, heading, index_text, recipe
+from .passage_text import TEXT_ONLY, index_text, recipe, unchanged
 from .query import QueryPlan
 from .restore import DiacriticRestorer
 from .results import BuildReport, DocumentInfo, Passage
@@ -200,10 +200,9 @@ class MilvusBackend:
                                                           [e.doc.id for e in fresh], ["id"])}
         todo = [e for e in fresh if self.documents.get(e.doc.id) != _info_of(e)
                 or any(p.id not in stored for p in e.passages)]
-        reuse = self._reusable([p for e in todo for p in e.passages if p.id in stored],
-                               {e.doc.id: e.doc.title for e in todo}, encoder)
-        encoded = 0
         titles = {e.doc.id: e.doc.title for e in todo}
+        reuse = self._reusable([p for e in todo for p in e.passages if p.id in stored], titles, encoder)
+        encoded = 0
         for group in batches(todo, UPSERT_DOCS):
             passages = [p for e in group for p in e.passages]
             vectors = np.zeros((len(passages), encoder.dim), np.float32)
@@ -236,14 +235,11 @@ class MilvusBackend:
         reads headings, the same heading."""
         if not passages or self.manifest.encoder.get("passage_text") != recipe(encoder):
             return {}
-        same = [p.id for p in passages]
         if recipe(encoder) != TEXT_ONLY:
-            before = {p.id: p for p in self.store.passages(same)}
-            old_title = {d: info.title for d, info in self.documents.items()}
-            same = [p.id for p in passages if p.id in before and heading(p, titles[p.document_id])
-                    == heading(before[p.id], old_title.get(p.document_id, ""))]
+            before = {p.id: p for p in self.store.passages([p.id for p in passages])}
+            passages = unchanged(passages, titles, before, {d: info.title for d, info in self.documents.items()})
         try:
-            return self.store.vectors(same) if same else {}
+            return self.store.vectors([p.id for p in passages]) if passages else {}
         except BackendUnavailableError:
             # milvus-lite keeps no raw vectors beside an IVF or HNSW index: encode them again instead.
             return {}

@@ -8,6 +8,8 @@ it would count the same title words once per passage, and the document-title fie
 """
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
 from .encoders import Encoder
 from .results import Passage
 
@@ -46,6 +48,14 @@ def heading_parts(passage: Passage, title: str) -> list[str]:
 
 def heading(passage: Passage, title: str) -> str:
     return " | ".join(heading_parts(passage, title))
+
+
+def unchanged(passages: Sequence[Passage], titles: Mapping[str, str], before: Mapping[str, Passage],
+              before_titles: Mapping[str, str]) -> list[Passage]:
+    """The passages whose stored vector still fits: stored before (same id, so same text) under the same heading.
+    Both backends decide vector reuse with this."""
+    return [p for p in passages if (old := before.get(p.id)) is not None
+            and heading(old, before_titles.get(old.document_id, "")) == heading(p, titles.get(p.document_id, ""))]
 
 
 def dense_text(passage: Passage, title: str, encoder: Encoder) -> str:
