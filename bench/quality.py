@@ -32,7 +32,8 @@ def open_or_build(name: str, paths: list[Path], encoder: str | None) -> tracuu.I
 
 
 def searcher(index: tracuu.Index, mode: str, fusion: FusionConfig | None, latencies: list[float]):
-    index._query_cache.clear()  # latency figures must include query encoding
+    index._query_cache.clear()  # latency figures must include query encoding (both readings)
+    index._text_cache.clear()
 
     def search(query: str, k: int):
         t = time.perf_counter()
