@@ -17,6 +17,8 @@ import tracuu
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.fusion import FusionConfig
 
+from peers_common import forget_queries
+
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 CACHE = HERE / ".cache"
@@ -32,8 +34,7 @@ def open_or_build(name: str, paths: list[Path], encoder: str | None) -> tracuu.I
 
 
 def searcher(index: tracuu.Index, mode: str, fusion: FusionConfig | None, latencies: list[float]):
-    index._query_cache.clear()  # latency figures must include query encoding (both readings)
-    index._text_cache.clear()
+    forget_queries(index)  # latency figures must include query encoding
 
     def search(query: str, k: int):
         t = time.perf_counter()

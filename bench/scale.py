@@ -235,7 +235,7 @@ def profile_queries(root: str, queries: list[str], out: str, threads: int | None
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for q in queries:
-        index._query_cache.clear()
+        pc.forget_queries(index)
         index.search(q, 10, mode="hybrid")
     profiler.stop()
     Path(out).write_text(profiler.output_text(unicode=False, color=False, show_all=False), encoding="utf-8")

@@ -1,8 +1,9 @@
-"""Dense search reads the query twice, as a query and as a passage (FusionConfig.query_as_passage)."""
+"""Dense search can read the query twice, as a query and as a passage (FusionConfig.query_as_passage)."""
 import numpy as np
 import pytest
 
 import tracuu
+from tracuu.cli import main
 from tracuu.encoders import HashingEncoder
 from tracuu.fusion import FusionConfig
 
@@ -10,8 +11,8 @@ AXES = {"thủy sản": 0, "hải dương": 0, "rừng": 1}
 
 
 class TwoSidedEncoder(HashingEncoder):
-    """A model whose two readings of "kinh tế hải dương" disagree: the query side leans to forests, the passage side
-    (like the passages themselves) to the sea."""
+    """A model whose two readings of "kinh tế hải dương" disagree: the query side leans to forests, the passage
+    side (like the passages themselves) to the sea."""
 
     def __init__(self) -> None:
         super().__init__(3)
@@ -28,11 +29,17 @@ class TwoSidedEncoder(HashingEncoder):
 
 
 @pytest.fixture()
-def index(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "thuy-san.txt").write_text("Phát triển nuôi trồng thủy sản ven biển theo hướng bền vững.\n", "utf-8")
-    (docs / "rung.txt").write_text("Bảo vệ và phát triển rừng phòng hộ đầu nguồn.\n", "utf-8")
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    sea = "Phát triển nuôi trồng thủy sản ven biển theo hướng bền vững.\n"
+    (folder / "thuy-san.txt").write_text(sea, encoding="utf-8")
+    (folder / "rung.txt").write_text("Bảo vệ và phát triển rừng phòng hộ đầu nguồn.\n", "utf-8")
+    return folder
+
+
+@pytest.fixture()
+def index(tmp_path, docs):
     encoder = TwoSidedEncoder()
     tracuu.build([docs], tmp_path / "idx", encoder=encoder)
     return tracuu.open_index(tmp_path / "idx", encoder=encoder)
@@ -45,7 +52,7 @@ def test_the_passage_side_reading_joins_the_query_vector(index):
 
 
 def test_dense_and_hybrid_search_use_both_readings(index):
-    both, query_only = FusionConfig(), FusionConfig(query_as_passage=0.0)
+    both, query_only = FusionConfig(query_as_passage=1.0), FusionConfig()
     assert index.search("kinh tế hải dương", 2, mode="dense", fusion=both)[0].document.id == "thuy-san.txt"
     assert index.search("kinh tế hải dương", 2, mode="dense", fusion=query_only)[0].document.id == "rung.txt"
     # No shared word, so the lexical side is silent and the hybrid ranking is the dense one.
@@ -54,7 +61,16 @@ def test_dense_and_hybrid_search_use_both_readings(index):
     assert index.search("kinh tế hải dương", 2, fusion=query_only)[0].document.id == "rung.txt"
 
 
-def test_an_index_saved_before_the_setting_keeps_its_query_only_ranking():
-    assert FusionConfig().query_as_passage == 1.0
-    assert FusionConfig.from_dict({"method": "linear", "dense_weight": 0.5}).query_as_passage == 0.0
-    assert FusionConfig.from_dict(FusionConfig().to_dict()) == FusionConfig()
+def test_off_by_default_and_a_build_can_ask_for_it(tmp_path, docs, capsys):
+    assert FusionConfig().query_as_passage == 0.0
+    root = tmp_path / "cli-idx"
+    assert main(["build", str(docs), "--index", str(root), "--encoder", "hashing", "--query-as-passage", "1"]) == 0
+    saved = tracuu.open_index(root)
+    assert saved.fusion.query_as_passage == 1.0
+    # The setting travels with the index: an add keeps it.
+    (docs / "moi.txt").write_text("Phát triển hạ tầng số hiện đại.\n", "utf-8")
+    saved.add([docs])
+    assert tracuu.open_index(root).fusion.query_as_passage == 1.0
+    capsys.readouterr()
+    assert main(["build", str(docs), "--index", str(root), "--encoder", "hashing", "--query-as-passage", "-1"]) == 2
+    assert "--query-as-passage" in capsys.readouterr().err

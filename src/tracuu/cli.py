@@ -11,6 +11,7 @@ from typing import Any, Sequence
 from . import __version__
 from .errors import InvalidQueryError, MissingExtraError, TracuuError
 from .evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
+from .fusion import FusionConfig
 from .index import Index, build
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
@@ -35,7 +36,11 @@ def _report_text(r) -> str:
 
 
 def cmd_build(a: argparse.Namespace) -> int:
-    report = build(a.paths, a.index, encoder=a.encoder, strict=a.strict, progress=_progress)
+    if not 0 <= a.query_as_passage <= 10:
+        raise InvalidQueryError("--query-as-passage", f"must be between 0 and 10, got {a.query_as_passage}",
+                                fix="use 1 for long questions, 0 (the default) to read queries once")
+    fusion = FusionConfig(query_as_passage=a.query_as_passage)
+    report = build(a.paths, a.index, encoder=a.encoder, fusion=fusion, strict=a.strict, progress=_progress)
     _emit(report.to_dict(), a.json, _report_text(report))
     return 0
 
@@ -243,6 +248,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="+", help=".txt .md .html .pdf .docx .jsonl files or folders")
     b.add_argument("--encoder", default=None, help="e5-small (bundled, default), st:<model or folder>, hashing")
     b.add_argument("--strict", action="store_true", help="fail (writing nothing) if any file cannot be read")
+    b.add_argument("--query-as-passage", type=float, default=0.0, metavar="WEIGHT",
+                   help="dense search also reads each query as a passage, with this weight (1 for long questions, "
+                        "as in legal Q&A; doubles query encoding time)")
     ad = verb("add", cmd_add, "add new or changed documents to an index (unchanged ones are not re-encoded)")
     ad.add_argument("paths", nargs="+")
     rm = verb("remove", cmd_remove, "remove documents from an index by id")

@@ -27,10 +27,12 @@ class FusionConfig:
     # 0.3 until passages were encoded under their headings (passage_text.py); with those vectors 0.5 lifts party-dev
     # folded hit@5 0.913 -> 0.957 and leaves ALQAC train folded at 0.939 (bench/README.md).
     dense_weight_restored: float = 0.5
-    # Dense search looks for the query vector plus this times the same words encoded as a passage (e5's
-    # "passage: " side), unit length: the two readings err differently. ALQAC train MRR@10 0.935 / 0.939 -> 0.946 /
-    # 0.961 as written / folded, party-dev unchanged (bench/README.md "The query read both ways").
-    query_as_passage: float = 1.0
+    # Dense search can look for the query vector plus this times the same words encoded as a passage (e5's
+    # "passage: " side). For long questions it ranks better (ALQAC train MRR@10 0.935 / 0.939 -> 0.946 / 0.961 as
+    # written / folded), short queries rank the same (party-dev), and it doubles query encoding time, which would
+    # break the 100k latency target (p50 <= 30 ms, p99 <= 80 ms): off unless a build asks for it
+    # (`tracuu build --query-as-passage 1`; bench/README.md "The query read both ways").
+    query_as_passage: float = 0.0
     exact_weight: float = 0.5
     restored_exact_weight: float = 0.0
     expansion_weight: float = 1.0
@@ -48,9 +50,6 @@ class FusionConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "FusionConfig":
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        # An index saved before query_as_passage existed keeps the ranking it was measured with.
-        if known and "query_as_passage" not in known:
-            known["query_as_passage"] = 0.0
         return cls(**known)
 
 
