@@ -87,3 +87,20 @@ def test_helpers():
     assert type_name({"number": "155/2020/NĐ-CP"}) == "Nghị định"
     assert type_name({"doc_type": "QĐi"}) == "Quy định"
     assert clip("một hai ba", 5) == "một…"
+
+
+ARTICLE_42 = {"kind": "official", "title": "Thay đổi Trọng tài viên", "law_id": "Luật Trọng tài thương mại 2010",
+              "article_id": "42"}
+
+
+def test_a_law_article_stated_by_its_jsonl_line_cites_as_law_article_clause_point():
+    # One article per .jsonl line: its text numbers only clauses ("1.", "a)"), which are khoản and điểm, not mục.
+    c = cite(doc(ARTICLE_42), passage(("1. Trọng tài viên phải từ chối giải quyết tranh chấp…",
+                                       "a) Trọng tài viên là người thân thích…")))
+    assert c.text == "Luật Trọng tài thương mại 2010, Điều 42, khoản 1, điểm a"
+    assert c.locator == "Điều 42, khoản 1, điểm a"
+    assert cite(doc(ARTICLE_42), passage()).text == "Luật Trọng tài thương mại 2010, Điều 42"
+    # An article without its law's name keeps the title as the head.
+    no_law = {k: v for k, v in ARTICLE_42.items() if k != "law_id"}
+    assert cite(doc(no_law), passage(("2. Trường hợp…",))).text == "Thay đổi Trọng tài viên, Điều 42, khoản 2"
+    assert locator_of(("1. Khoản một",), article="42") == "Điều 42, khoản 1"

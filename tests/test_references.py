@@ -111,3 +111,23 @@ def test_jsonl_fields_become_metadata_and_filters(laws):
     report = index.add([corpus])
     assert report.replaced == ("Luật Du lịch 2017|48",) and report.encoded == 0
     assert index.document("Luật Du lịch 2017|48").metadata["law_id"] == "Luật Du lịch 2017 (sửa đổi)"
+
+
+def test_a_law_article_line_is_official_and_cites_its_law_article_and_clause(tmp_path):
+    text = ("Thay đổi Trọng tài viên\n\n1. Trọng tài viên phải từ chối giải quyết tranh chấp, các bên có quyền yêu "
+            "cầu thay đổi Trọng tài viên giải quyết tranh chấp trong các trường hợp sau đây:\n\na) Trọng tài viên là "
+            "người thân thích hoặc là người đại diện của một bên;\n\nb) Trọng tài viên có lợi ích liên quan trong vụ "
+            "tranh chấp.\n\n2. Trường hợp Trọng tài viên được thay đổi thì Chủ tịch Trung tâm trọng tài chỉ định "
+            "Trọng tài viên khác.")
+    corpus = tmp_path / "luat.jsonl"
+    corpus.write_text(json.dumps({"_id": "Luật Trọng tài thương mại 2010|42", "law_id": "Luật Trọng tài thương mại "
+                                  "2010", "article_id": "42", "title": "Thay đổi Trọng tài viên", "text": text},
+                                 ensure_ascii=False), encoding="utf-8")
+    tracuu.build([corpus], tmp_path / "idx", encoder=HashingEncoder())
+    index = tracuu.open_index(tmp_path / "idx", encoder=HashingEncoder())
+    assert index.document("Luật Trọng tài thương mại 2010|42").metadata["kind"] == "official"
+    hit = index.search("Chủ tịch Trung tâm trọng tài chỉ định Trọng tài viên khác", k=1)[0]
+    assert hit.passage.text.startswith("2. Trường hợp")
+    assert hit.citation.text == "Luật Trọng tài thương mại 2010, Điều 42, khoản 2"
+    # "khoản 2 Điều 42" in a query points at this article.
+    assert index.references("theo khoản 2 Điều 42 Luật Trọng tài thương mại 2010").locators == ("dieu 42",)

@@ -13,6 +13,7 @@ import numpy as np
 from . import __version__
 from .abbreviations import learn_definitions
 from .analyzer import Analyzer
+from .citation import LAW_KEYS, first_of
 from .cleaning import clean
 from .dense import DenseIndex
 from .encoders import Encoder
@@ -88,6 +89,8 @@ def _stored(doc: ExtractedDocument, cleaned: CleanedText, fhash: str) -> StoredD
     ends = np.asarray(cleaned.ends if cleaned.ends is not None else offsets[:-1] + 1, dtype=np.int32)
     # What the source states (a .jsonl line's fields) wins over what the parser reads from the text.
     metadata = {**parse_metadata(doc.text, title=doc.title, source=doc.source), **dict(doc.fields)}
+    if metadata.get("kind") == "commentary" and first_of(metadata, LAW_KEYS):
+        metadata["kind"] = "official"  # an article of a named law has no letterhead, yet it is no one's commentary
     title = metadata.get("title") or doc.title or doc.key
     return StoredDocument(doc.key, doc.source, title, doc.format, doc.content_hash, fhash, doc.text,
                           doc.page_starts, metadata, doc.warnings, offsets.tobytes(), ends.tobytes())

@@ -13,6 +13,10 @@ TYPE_NAMES = {
     "ĐA": "Đề án", "TTr": "Tờ trình", "TT": "Thông tri", "QC": "Quy chế", "NĐ": "Nghị định", "L": "Luật",
 }
 TITLE_CHARS = 90
+# A .jsonl corpus of laws keeps one article per line and says which (ALQAC: "law_id", "article_id"); the line's
+# text then numbers only its clauses ("1.", "a)"), so those are khoản and điểm of that article, not mục.
+LAW_KEYS = ("law_id", "law")
+ARTICLE_KEYS = ("article_id", "article")
 
 # Section labels as the splitter writes them: "III- NHIỆM VỤ", "2. Hoàn thiện…", "2.1- Đổi mới…", "c) Tổ đảng…",
 # "Điều 5. …", "Chương II", "Phần thứ nhất", "B- ĐỊNH HƯỚNG…", "I Đến năm 2030" (table group rows).
@@ -30,8 +34,11 @@ _NOT_ROMAN = {"C", "D", "L", "M"}  # "C- …" heads a part (A, B, C), not item 1
 def cite(document: DocumentInfo, passage: Passage, sentence: Sentence | None = None) -> Citation:
     """The citation of a passage (or of one of its sentences: then the offsets are the sentence's)."""
     meta = document.metadata or {}
-    locator = locator_of(passage.section)
-    if meta.get("kind") == "news" or (meta.get("publisher") and not meta.get("number")):
+    locator = locator_of(passage.section, article=first_of(meta, ARTICLE_KEYS))
+    law = first_of(meta, LAW_KEYS)
+    if law and not meta.get("number"):
+        parts = [clip(law)]  # "Luật Trọng tài thương mại 2010, Điều 42, khoản 1"
+    elif meta.get("kind") == "news" or (meta.get("publisher") and not meta.get("number")):
         parts = [_news_head(document, meta)]
     else:
         parts = [_official_head(document, meta)]
@@ -44,9 +51,15 @@ def cite(document: DocumentInfo, passage: Passage, sentence: Sentence | None = N
                     ", ".join(p for p in parts if p), locator=locator)
 
 
-def locator_of(section: tuple[str, ...] | list[str]) -> str:
-    """'mục III.2' from ("III- NHIỆM VỤ, GIẢI PHÁP", "2. Hoàn thiện…"); 'Điều 5, khoản 2, điểm a' for laws."""
-    part = article = ""
+def first_of(meta: dict, keys: tuple[str, ...]) -> str:
+    """The first of `keys` that `meta` gives a value, as text ("" if none)."""
+    return next((str(meta[k]).strip() for k in keys if meta.get(k) not in (None, "")), "")
+
+
+def locator_of(section: tuple[str, ...] | list[str], article: str = "") -> str:
+    """'mục III.2' from ("III- NHIỆM VỤ, GIẢI PHÁP", "2. Hoàn thiện…"); 'Điều 5, khoản 2, điểm a' for laws.
+    `article`: the article the whole document is (a .jsonl line's metadata), when its text does not say."""
+    part = ""
     numbers: list[str] = []
     letter = ""
     for raw in section:

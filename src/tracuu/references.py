@@ -8,14 +8,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 from .analyzer import fold
-from .citation import locator_of
+from .citation import ARTICLE_KEYS, first_of, locator_of
 from .fusion import FusionConfig
 from .results import DocumentInfo, Explanation, Passage
 
 # Metadata that names a document: its number ("57-NQ/TW"), or, in a .jsonl corpus, a field naming the law.
 NAME_KEYS = ("number", "law_id", "law", "name")
-# Metadata giving a .jsonl document's own article (ALQAC-style corpora keep one article per line).
-ARTICLE_KEYS = ("article_id", "article")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _YEAR = re.compile(r" (?:19|20)\d\d$")
 # "Điều 38", "khoản 3 Điều 2" (the article is what the passage knows), "mục III.2", "mục 3".
@@ -49,12 +47,8 @@ class References:
 
 
 def passage_locator(document: DocumentInfo, passage: Passage) -> str:
-    """'Điều 38, khoản 2' from the section path, or the article a .jsonl line states in its metadata."""
-    meta: Mapping[str, Any] = document.metadata or {}
-    for key in ARTICLE_KEYS:
-        if meta.get(key) not in (None, ""):
-            return f"Điều {meta[key]}"
-    return locator_of(passage.section)
+    """'Điều 38, khoản 2' from the section path, or under the article a .jsonl line states in its metadata."""
+    return locator_of(passage.section, article=first_of(dict(document.metadata or {}), ARTICLE_KEYS))
 
 
 def _variants(key: str, name: str, meta: Mapping[str, Any]) -> Iterable[str]:
