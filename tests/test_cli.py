@@ -82,6 +82,25 @@ def test_eval_on_gold_snippets(tmp_path, docs_dir, capsys):
     assert out["as_written"]["all"]["hit@1"] == 1.0 and out["folded"]["all"]["hit@5"] == 1.0
 
 
+def test_eval_can_read_queries_as_passages_too(tmp_path, docs_dir, capsys, monkeypatch):
+    from tracuu.index import Index
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "query": "tuổi thọ trung bình", "gold": ["74,5 tuổi"],
+                                "kind": "question"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    seen, search = [], Index.search
+
+    def spy(self, query, k=10, **kw):
+        seen.append(kw.get("fusion"))
+        return search(self, query, k, **kw)
+    monkeypatch.setattr(Index, "search", spy)
+    argv = ["eval", "--corpus", str(docs_dir), "--gold", str(gold), "--encoder", "hashing", "--json"]
+    assert main([*argv, "--query-as-passage", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_written"]["all"]["hit@1"] == 1.0
+    assert seen and all(f.query_as_passage == 1.0 for f in seen)
+    assert main([*argv, "--query-as-passage", "11"]) == 2
+    assert "--query-as-passage: must be between 0 and 10" in capsys.readouterr().err
+
+
 def test_every_verb_has_help_and_is_documented(capsys):
     verbs = parser()._subparsers._group_actions[0].choices
     readme = README.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from typing import Any, Sequence
 
 from . import __version__
@@ -35,11 +36,15 @@ def _report_text(r) -> str:
     return "\n".join(lines)
 
 
-def cmd_build(a: argparse.Namespace) -> int:
-    if not 0 <= a.query_as_passage <= 10:
-        raise InvalidQueryError("--query-as-passage", f"must be between 0 and 10, got {a.query_as_passage}",
+def _query_as_passage(weight: float) -> float:
+    if not 0 <= weight <= 10:
+        raise InvalidQueryError("--query-as-passage", f"must be between 0 and 10, got {weight}",
                                 fix="use 1 for long questions, 0 (the default) to read queries once")
-    fusion = FusionConfig(query_as_passage=a.query_as_passage)
+    return weight
+
+
+def cmd_build(a: argparse.Namespace) -> int:
+    fusion = FusionConfig(query_as_passage=_query_as_passage(a.query_as_passage))
     report = build(a.paths, a.index, encoder=a.encoder, fusion=fusion, strict=a.strict, progress=_progress)
     _emit(report.to_dict(), a.json, _report_text(report))
     return 0
@@ -171,6 +176,7 @@ def cmd_show(a: argparse.Namespace) -> int:
 
 
 def cmd_eval(a: argparse.Namespace) -> int:
+    as_passage = None if a.query_as_passage is None else _query_as_passage(a.query_as_passage)  # before a build
     with tempfile.TemporaryDirectory(prefix="tracuu-eval-") as tmp:
         path = a.index
         if a.corpus:
@@ -179,9 +185,11 @@ def cmd_eval(a: argparse.Namespace) -> int:
         if not path:
             raise InvalidQueryError("--index", "eval needs --index or --corpus", fix="give one of them")
         index = Index.open(path)
+        # The index's own settings, unless the run asks to read queries as passages too.
+        fusion = None if as_passage is None else replace(index.fusion, query_as_passage=as_passage)
 
         def search(q: str, k: int):
-            return index.search(q, k, mode=a.mode)
+            return index.search(q, k, mode=a.mode, fusion=fusion)
 
         result: dict[str, Any] = {}
         if a.qrels:
@@ -291,6 +299,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", help="party-dev style JSONL: query, gold snippets, kind")
     e.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
     e.add_argument("--encoder", default=None, help="encoder for the temporary index")
+    e.add_argument("--query-as-passage", type=float, default=None, metavar="WEIGHT",
+                   help="search with this weight for reading each query as a passage too (default: the index's)")
     sv = verb("serve", cmd_serve, "serve the HTTP API and the web page (writes need $TRACUU_API_TOKEN)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
