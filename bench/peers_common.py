@@ -213,7 +213,7 @@ def encoded_texts(root: str | Path, rows: Sequence[int]) -> list[str]:
     from tracuu.passage_text import dense_text
     index = tracuu.open_index(root)
     b = index._backend
-    passages = [p for lo in range(0, len(rows), 10_000) for p in b.passages_at(list(rows[lo:lo + 10_000]))]
+    passages = b.passages_at(list(rows))
     return [dense_text(p, b.documents[p.document_id].title, index.encoder) for p in passages]
 
 

@@ -303,3 +303,15 @@ def test_metadata_filters_and_links_on_the_shared_corpus(tmp_path, shared_corpus
     hits = index.search("khoa học công nghệ", k=50, filters={"date_from": "2024-12-01", "date_to": "2025-01"})
     assert hits and all("2024-12-01" <= h.document.metadata["date"] <= "2025-01-31" for h in hits)
     assert index.search("khoa học công nghệ", filters={"issuer": "Không có cơ quan này"}) == []
+
+
+def test_passage_look_ups_longer_than_one_statement_keep_their_order(tmp_path, docs_dir, monkeypatch):
+    # SQLite bounds the parameters of one statement: the store reads in chunks, in the order asked.
+    import tracuu.store
+    tracuu.build([docs_dir], tmp_path / "idx", encoder=HashingEncoder())
+    store = tracuu.open_index(tmp_path / "idx", encoder=HashingEncoder())._backend.store
+    id_of = {row: pid for pid, row in store.passage_rows().items()}
+    rows = sorted(id_of, reverse=True)
+    assert len(rows) > 4
+    monkeypatch.setattr(tracuu.store, "READ_BATCH", 2)
+    assert [p.id for p in store.passages_at(rows)] == [id_of[r] for r in rows]

@@ -34,7 +34,6 @@ from .store import Store, StoredDocument
 
 Progress = Callable[[str, int, int], None]
 ENCODE_BATCH = 32
-READ_BATCH = 10_000  # rows per look-up: SQLite bounds the parameters of one statement
 
 
 def passage_id(document_id: str, text: str, occurrence: int) -> str:
@@ -120,9 +119,7 @@ class Previous:
             return {}
         known = [p for p in passages if p.id in self._rows]
         if known and self.store is not None and recipe(encoder) != TEXT_ONLY:
-            rows = [self._rows[p.id] for p in known]
-            before = {p.id: p for lo in range(0, len(rows), READ_BATCH)
-                      for p in self.store.passages_at(rows[lo:lo + READ_BATCH])}
+            before = {p.id: p for p in self.store.passages_at([self._rows[p.id] for p in known])}
             known = unchanged(known, titles, before, self.titles)
         return {p.id: self._rows[p.id] for p in known}
 

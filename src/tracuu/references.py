@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 from .analyzer import fold
-from .citation import ARTICLE_KEYS, first_of, locator_of
+from .citation import ARTICLE_KEYS, LAW_KEYS, first_of, locator_of
 from .fusion import FusionConfig
 from .results import DocumentInfo, Explanation, Passage
 
 # Metadata that names a document: its number ("57-NQ/TW"), or, in a .jsonl corpus, a field naming the law.
-NAME_KEYS = ("number", "law_id", "law", "name")
+NAME_KEYS = ("number", *LAW_KEYS, "name")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _YEAR = re.compile(r" (?:19|20)\d\d$")
 # "Điều 38", "khoản 3 Điều 2" (the article is what the passage knows), "mục III.2", "mục 3".

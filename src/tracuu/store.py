@@ -42,6 +42,7 @@ CREATE TABLE passages (
 CREATE INDEX passages_by_document ON passages(document_id, ordinal);
 """
 
+READ_BATCH = 10_000  # rows per look-up: SQLite bounds the parameters of one statement
 _PASSAGE_COLS = "id, document_id, ordinal, text, section, context, char_start, char_end, page, clean_start"
 _DOC_COLS = "d.id, d.source, d.title, d.format, d.content_hash, d.metadata, d.warnings"
 
@@ -122,11 +123,11 @@ class Store:
         return self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def passages_at(self, rows: list[int]) -> list[Passage]:
-        if not rows:
-            return []
-        marks = ",".join("?" * len(rows))
-        found = {r[0]: _passage(r[1:]) for r in self._db.execute(
-            f"SELECT row, {_PASSAGE_COLS} FROM passages WHERE row IN ({marks})", rows)}
+        found: dict[int, Passage] = {}
+        for lo in range(0, len(rows), READ_BATCH):
+            chunk = rows[lo:lo + READ_BATCH]
+            found.update((r[0], _passage(r[1:])) for r in self._db.execute(
+                f"SELECT row, {_PASSAGE_COLS} FROM passages WHERE row IN ({','.join('?' * len(chunk))})", chunk))
         return [found[r] for r in rows]
 
     def passage(self, passage_id: str) -> tuple[int, Passage] | None:
