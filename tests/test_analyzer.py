@@ -1,7 +1,9 @@
 """The analyzer's basics: NFC, one-letter syllables, tone placement, y/i spelling, folding with đ."""
 import unicodedata
 
-from tracuu.analyzer import Analyzer, fold, has_diacritics, tone_key
+from hypothesis import given, settings, strategies as st
+
+from tracuu.analyzer import Analyzer, _fold_slowly, fold, has_diacritics, tone_key
 
 A = Analyzer()
 
@@ -47,6 +49,19 @@ def test_fold_maps_d_stroke_and_drops_marks():
     assert not has_diacritics("nghi quyet dai hoi 13")
     assert has_diacritics("nghị quyết")
     assert has_diacritics("dang uy Đảng")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(st.sampled_from([*map(chr, range(0x20, 0x370)), *map(chr, range(0x1E00, 0x1F00)), "–", "“", "”",
+                                "…", "\u034f", "Ð", "đ", "Đ", "한", "ǅ", "ﬁ", "Å", "\u0301", "\u0323", "\u031b"]),
+               max_size=24))
+def test_fast_fold_is_the_slow_fold(text):
+    # The per-character table (Vietnamese blocks) and the NFD route must never disagree, in or out of those blocks.
+    assert fold(text) == _fold_slowly(text)
+
+
+def test_fold_of_text_outside_the_vietnamese_blocks():
+    assert fold("Ðổi mới, 한국어, x\u0301, ﬁ") == "Ðoi moi, 한국어, x, ﬁ"  # Ð (Eth) is no Đ; ﬁ is no compatibility case
 
 
 def test_bigrams_join_adjacent_syllables():

@@ -20,10 +20,25 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def fold(text: str) -> str:
-    """Remove every diacritic and map đ to d (U+0111 has no decomposition, so stripping marks keeps it)."""
+def _fold_slowly(text: str) -> str:
     stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("Đ", "D")
+
+
+# Vietnamese text lies in these blocks (Latin, its combining marks, Latin Extended Additional, punctuation). There,
+# folding is a per-character table (checked against _fold_slowly on the whole ALQAC corpus, the shared corpus and
+# random strings): 2.5x faster, which search pays for on every passage it shows (copies.py) and the build on all.
+_FAST_BLOCKS = [*range(0x0, 0x370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070)]
+_FOLD_TABLE = {cp: None if unicodedata.combining(chr(cp)) else _fold_slowly(chr(cp)) for cp in _FAST_BLOCKS}
+_OUTSIDE_FAST_BLOCKS = re.compile(r"[^\u0000-\u036f\u1e00-\u1eff\u2000-\u206f]")
+
+
+def fold(text: str) -> str:
+    """Remove every diacritic and map đ to d (U+0111 has no decomposition, so stripping marks keeps it)."""
+    composed = unicodedata.normalize("NFC", text)
+    if _OUTSIDE_FAST_BLOCKS.search(composed) is None:
+        return composed.translate(_FOLD_TABLE)
+    return _fold_slowly(text)
 
 
 def has_diacritics(text: str) -> bool:
