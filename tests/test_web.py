@@ -38,7 +38,8 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
-    docs = write_docs(tmp / "docs", {**DOCS, **XSS})
+    # The warning again under another name: one hit that names both files.
+    docs = write_docs(tmp / "docs", {**DOCS, **XSS, "ban-sao-canh-bao.txt": XSS["canh-bao.txt"]})
     tracuu.build([docs], tmp / "idx", encoder="hashing")
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(tmp / "idx", token="", read_token=""), host="127.0.0.1",
@@ -116,6 +117,9 @@ def test_injected_markup_is_shown_as_text(browser, base_url):
     results = _ask(browser, wait, "ma doc chen vao trang tin dien tu")
     shown = results[0].find_element(By.CSS_SELECTOR, ".text").text
     assert "<script>alert(1)</script>" in shown and "<img src=x onerror=alert(2)>" in shown
+    assert sum("Mã độc" in r.text for r in results) == 1
+    assert results[0].find_element(By.CSS_SELECTOR, ".also-in").text in (
+        "Cũng có trong: canh-bao.txt", "Cũng có trong: ban-sao-canh-bao.txt")
     assert not browser.find_elements(By.CSS_SELECTOR, "#results script, #results img, #answer script, #answer img")
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018

@@ -132,6 +132,9 @@ function renderHit(hit, terms) {
   appendHighlighted(text, hit.text, terms);
   item.appendChild(text);
   item.appendChild(el("div", "cite", hit.citation.text));
+  // The same words indexed from other files (a resolution alone and in a compilation): one hit, every source.
+  const copies = (hit.also_in || []).map((c) => c.document_id).join("; ");
+  if (copies) item.appendChild(el("div", "also-in", "Cũng có trong: " + copies));
   item.appendChild(copyButton(() => citationLine(hit.text, hit.citation)));
   return item;
 }

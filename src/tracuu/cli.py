@@ -104,6 +104,8 @@ def _hits_text(hits) -> str:
     for h in hits:
         out.append(f"[{h.rank}] {h.score:.4f}  {h.citation.text}  ({h.passage.id})")
         out.append("    " + h.passage.text[:400].replace("\n", " "))
+        if h.also_in:  # the same words in other files: one hit, every source named
+            out.append("    cũng có trong: " + "; ".join(f"{c.document_id} ({c.text})" for c in h.also_in))
         if h.explanation:
             e = h.explanation
             out.append(f"    lexical rank {e.lexical_rank} score {e.lexical_score}; dense rank {e.dense_rank} "

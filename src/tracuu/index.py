@@ -14,6 +14,7 @@ from .analyzer import Analyzer
 from .backend import Backend, EmbeddedBackend, is_milvus, matches, open_backend
 from .cache import BoundedCache
 from .citation import cite
+from .copies import copy_key, distinct
 from .encoders import Encoder, load_encoder
 from .errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
                      PassageNotFoundError, StrictBuildError, TracuuError)
@@ -160,19 +161,29 @@ class Index:
             for scope in scopes:
                 dense = merge(dense, backend.dense_candidates(query_vector, n, scope, filters))
         fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
+        look_up = backend.passages_at
         if refs:  # boosting reads every candidate's passage: the top k are among them, no second look-up
             found = dict(zip([key for key, _ in fused], backend.passages_at([key for key, _ in fused])))
-            fused = boost(fused, [found[key] for key, _ in fused], backend.documents, refs, config)[:k]
-            passages = [found[key] for key, _ in fused]
-        else:
-            fused = fused[:k]
-            passages = backend.passages_at([key for key, _ in fused])
+            fused = boost(fused, [found[key] for key, _ in fused], backend.documents, refs, config)
+
+            def look_up(keys: list[int]) -> list[Passage | None]:
+                return [found[key] for key in keys]
+        why_of = dict(fused)
+        documents_of = backend.documents
+
+        def copy_key_of(passage: Passage) -> str:
+            doc = documents_of.get(passage.document_id)
+            return copy_key(passage, doc.title if doc else "")
+
         hits: list[Hit] = []
-        for (_, why), passage in zip(fused, passages):
-            doc = backend.documents.get(passage.document_id) if passage else None
-            if passage and doc:  # None: removed by another writer between the search and the look-up
-                hits.append(Hit(len(hits) + 1, why.fused_score, passage, doc, cite(doc, passage),
-                                why if explain else None))
+        for one in distinct([key for key, _ in fused], look_up, k, copy_key_of):
+            doc = documents_of.get(one.passage.document_id)
+            if doc is None:  # removed by another writer between the search and the look-up
+                continue
+            why = why_of[one.key]
+            also = tuple(cite(d, p) for p in one.copies if (d := documents_of.get(p.document_id)) is not None)
+            hits.append(Hit(len(hits) + 1, why.fused_score, one.passage, doc, cite(doc, one.passage),
+                            why if explain else None, also))
         return hits
 
     def ask(self, question: str, k: int = answering.PASSAGES, *, documents: Sequence[str] | None = None,

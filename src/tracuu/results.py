@@ -154,6 +154,8 @@ class Hit:
     document: DocumentInfo
     citation: Citation
     explanation: Explanation | None = None
+    # Where else the same words are indexed (the resolution as its own file and inside a compilation): copies.py.
+    also_in: tuple[Citation, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -164,6 +166,8 @@ class Hit:
             "document": self.document.to_dict(),
             "citation": self.citation.to_dict(),
         }
+        if self.also_in:
+            d["also_in"] = [c.to_dict() for c in self.also_in]
         if self.explanation is not None:
             d["explain"] = self.explanation.to_dict()
         return d
