@@ -160,7 +160,11 @@ def timed_build(corpus: str, root: str, threads: int | None, derive: bool = Fals
             out = np.zeros((len(texts), self.dim), np.float32)
             unknown = []
             for i, text in enumerate(texts):
+                # The encoder reads "title | sections" on a first line above the passage (passage_text.py); the
+                # real vectors are keyed by the passage's own words.
                 vec = base.get(bag(text))
+                if vec is None and "\n" in text:
+                    vec = base.get(bag(text.split("\n", 1)[1]))
                 if vec is None:
                     unknown.append(i)
                     continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from .analyzer import fold, nfc
+from .analyzer import fold
 from .results import Passage
 
 _WORD = re.compile(r"[^\W_]+")
@@ -24,7 +24,7 @@ def text_key(text: str) -> str:
     """The words of a text, folded and lower-cased. Copies of one document differ in markup, punctuation, spacing
     and tone placement (hoá / hóa); their words do not. Two different passages with the same words in the same
     order (diacritics aside) say the same thing, so folding loses nothing here."""
-    return " ".join(_WORD.findall(fold(nfc(text)).lower()))
+    return " ".join(_WORD.findall(fold(text).lower()))
 
 
 def copy_key(passage: Passage, title: str) -> str:
@@ -62,11 +62,11 @@ def distinct(ranked: Sequence[Key], look_up: Callable[[list[Key]], list[Passage 
         for key, passage in zip(chunk, look_up(chunk)):
             if passage is None:
                 continue
-            text = same(passage)
-            first = where.get(text)
+            mark = same(passage)
+            first = where.get(mark)
             if first is not None:
                 copies.setdefault(first, []).append(passage)
             elif len(kept) < k:
-                where[text] = len(kept)
+                where[mark] = len(kept)
                 kept.append(Distinct(key, passage))
     return [Distinct(d.key, d.passage, tuple(copies.get(i, ()))) for i, d in enumerate(kept)]
