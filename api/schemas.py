@@ -103,6 +103,7 @@ class QuotesOut(BaseModel):
     quotes: list[dict[str, Any]]
     model_config = ConfigDict(json_schema_extra={"examples": [{"quotes": [
         {"quote": "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu.",
+         "clean": "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu.",
          "document": _EXAMPLE_DOCUMENT, "section": "I- MỤC TIÊU > 1. Mục tiêu tổng quát", "locator": "mục I.1",
          "page": None, "char_start": 1520, "char_end": 1619, "passage_id": "3f1a9c0d2b7e4a10", "score": 0.91,
          "citation": "Nghị quyết số 01-NQ/TW ngày 01/02/2021 của Đại hội đại biểu toàn quốc, mục I.1"}]}]})

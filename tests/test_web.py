@@ -148,6 +148,11 @@ def test_quotes_mode_lists_quotes(browser, base_url):
     assert "error" not in status.get_attribute("class")
     for quote in browser.find_elements(By.CSS_SELECTOR, "#results .result .text"):
         assert quote.text.startswith("“")
+    # bai-bao.md sets "**Thành ủy Hà Nội**" in bold: the page shows the words, not the Markdown.
+    _ask(browser, wait, "Thanh uy Ha Noi to chuc hoi nghi truc tuyen hoc tap quan triet 10 chuong trinh cong tac")
+    shown = [q.text for q in browser.find_elements(By.CSS_SELECTOR, "#results .result .text")]
+    assert any("Thành ủy Hà Nội tổ chức hội nghị" in q for q in shown)
+    assert not any("**" in q for q in shown)
 
 
 def test_phone_viewport_has_no_horizontal_overflow(browser, base_url):

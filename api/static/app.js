@@ -142,7 +142,7 @@ function renderHit(hit, terms) {
 /** A Quote.to_dict(): {quote, document, section, citation (the ready-to-paste line), speaker?}. */
 function renderQuote(quote, terms) {
   const item = el("li", "result quote");
-  const text = quote.quote || quote.text || "";
+  const text = quote.clean || quote.quote || quote.text || "";  // clean: without the source's markup
   const where = typeof quote.citation === "string" ? quote.citation : (quote.citation || {}).text || "";
   const doc = quote.document || {};
   if (doc.title || doc.id) item.appendChild(el("div", "doc-title", doc.title || doc.id));

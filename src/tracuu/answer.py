@@ -145,7 +145,7 @@ def ask(index: "Index", question: str, k: int = PASSAGES, *, documents: Sequence
                 all(c.hit.passage.id != x.hit.passage.id and _words(c) != _words(x) for x in chosen):
             chosen.append(c)
     quotes = tuple(_quote(index, c.hit, _span(by_passage[c.hit.passage.id], c.position), c.score) for c in chosen)
-    return Answer(question, "\n\n".join(q.text for q in quotes), confidence, quotes)
+    return Answer(question, "\n\n".join(q.shown for q in quotes), confidence, quotes)
 
 
 def _candidates(index: "Index", hits: list[Hit], by_passage: dict[str, list[Sentence]],
@@ -229,5 +229,6 @@ def _quote(index: "Index", hit: Hit, sentence: Sentence | None, score: float | N
         sentence = Sentence(hit.passage.id, -1, "", start, end)
     citation = cite(hit.document, hit.passage, sentence)
     return Quote(text[sentence.char_start:sentence.char_end], hit.document, citation, hit.passage.id,
-                 float(hit.score if score is None else score))
+                 float(hit.score if score is None else score),
+                 clean=index.clean_text(hit.passage, sentence.char_start, sentence.char_end))
 

@@ -137,7 +137,7 @@ def _quote_lines(quotes, indent: str = "    ") -> list[str]:
     out = []
     for q in quotes:
         who = f"{q.speaker}: " if q.speaker else ""
-        out.append(f"{indent}{who}“{' '.join(q.text.split())}”")
+        out.append(f"{indent}{who}“{' '.join(q.shown.split())}”")
         out.append(f"{indent}  ({q.citation.text}; {q.passage_id})")
     return out
 

@@ -265,6 +265,13 @@ class Index:
             out.append(Sentence(passage.id, n, stored.text[start:end], start, end))
         return out
 
+    def clean_text(self, passage: Passage, char_start: int, char_end: int) -> str:
+        """The words of an extracted-text span inside `passage` as the passage reads them: Markdown or HTML markup
+        and PDF debris removed, NFC. Quotes keep the exact span for their offsets and show and paste this."""
+        start, end = self._stored(passage.document_id).clean_span(char_start, char_end)
+        first = min(max(start - passage.clean_start, 0), len(passage.text))
+        return passage.text[first:max(first, end - passage.clean_start)].strip()
+
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with up to `before` and `after` passages of the same document around it."""
         found = self.passage(passage_id)

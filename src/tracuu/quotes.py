@@ -33,7 +33,8 @@ DANGLING = tuple(fold(s) for s in (
     "sau đó", "cuối cùng", "ở đây", "họ", "nó", "ông", "bà", "anh", "chị",
 ))
 # Leading list markers and Markdown are trimmed off the quoted span (still a slice of the document).
-_LEAD = re.compile(r"^(?:\s|\\?[-+•*–]|\*\*|#+|>|\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(?[a-zđ]\)|[IVXLC]+[.-]|\\)+")
+# Markdown escapes a list number's dot ("**1\.** Thành lập …"): the number is no part of the quote either way.
+_LEAD = re.compile(r"^(?:\s|\\?[-+•*–]|\*\*|#+|>|\(?\d{1,3}(?:\.\d{1,3})*\\?[.)]|\(?[a-zđ]\)|[IVXLC]+[.-]|\\)+")
 _TAIL = re.compile(r"[\s*_\\]+$")
 # Statements worth quoting: assessments, goals, calls to action.
 _STRONG = re.compile(r"\b(" + "|".join(fold(w) for w in (
@@ -79,7 +80,7 @@ def quotes(index: "Index", topic: str, k: int = 5, *, doc_type: str | None = Non
     candidates.sort(key=lambda c: -(terms.coverage(tokens_of(index, c.text)) + 0.5 / c.hit.rank))
     candidates = candidates[:MAX_CANDIDATES]
     _score(index, topic, terms, candidates)
-    return [_quote(c) for c in _diverse(index, candidates, k)]
+    return [_quote(index, c) for c in _diverse(index, candidates, k)]
 
 
 def _allowed(docs: list[DocumentInfo], doc_type: str | None, issuer: str | None, date_from: str | None,
@@ -188,6 +189,7 @@ def _diverse(index: "Index", candidates: list[_Candidate], k: int) -> list[_Cand
     return chosen
 
 
-def _quote(c: _Candidate) -> Quote:
+def _quote(index: "Index", c: _Candidate) -> Quote:
     citation = replace(cite(c.hit.document, c.hit.passage), char_start=c.start, char_end=c.end)
-    return Quote(c.text, c.hit.document, citation, c.hit.passage.id, float(c.score), c.speaker)
+    return Quote(c.text, c.hit.document, citation, c.hit.passage.id, float(c.score), c.speaker,
+                 index.clean_text(c.hit.passage, c.start, c.end))

@@ -83,7 +83,11 @@ class Citation:
 
 @dataclass(frozen=True)
 class Quote:
-    """A verbatim span of a document (`text` == document text[char_start:char_end]) with its citation."""
+    """A verbatim span of a document (`text` == document text[char_start:char_end]) with its citation.
+
+    `clean` holds the same words as the document reads them: in a Markdown, HTML or PDF source the span also holds
+    markup or extraction debris ("**1\\.** Thành lập …"), which nobody should paste. Show and paste `clean`.
+    """
 
     text: str
     document: DocumentInfo
@@ -91,6 +95,12 @@ class Quote:
     passage_id: str
     score: float = 0.0
     speaker: str | None = None  # who is quoted, for speech in “…” ("Tổng Bí thư Nguyễn Phú Trọng")
+    clean: str = ""
+
+    @property
+    def shown(self) -> str:
+        """What to show and paste: `clean`, or the exact span where no clean reading was made."""
+        return self.clean or " ".join(self.text.split())
 
     @property
     def char_start(self) -> int:
@@ -102,7 +112,8 @@ class Quote:
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
-            "quote": self.text, "document": self.document.to_dict(), "section": self.citation.section,
+            "quote": self.text, "clean": self.shown, "document": self.document.to_dict(),
+            "section": self.citation.section,
             "locator": self.citation.locator, "page": self.citation.page, "char_start": self.char_start,
             "char_end": self.char_end, "citation": self.citation.text, "passage_id": self.passage_id,
             "score": round(self.score, 4),

@@ -84,6 +84,13 @@ class StoredDocument:
         ends = np.frombuffer(self.clean_ends, dtype=np.int32)
         return int(offsets[clean_start]), int(ends[clean_end - 1])
 
+    def clean_span(self, source_start: int, source_end: int) -> tuple[int, int]:
+        """Cleaned-text span of the cleaned characters that an extracted-text span holds whole (both maps rise)."""
+        ends = np.frombuffer(self.clean_ends, dtype=np.int32)
+        starts = np.frombuffer(self.clean_offsets, dtype=np.int32)[:len(ends)]  # the last one marks the end
+        first = int(np.searchsorted(starts, source_start, "left"))
+        return first, max(first, int(np.searchsorted(ends, source_end, "right")))
+
 
 class Store:
     def __init__(self, path: Path, *, create: bool = False) -> None:
