@@ -129,3 +129,11 @@ def test_cli_ask_quotes_show(tmp_path, docs_dir, capsys):
     assert quotes[0]["passage_id"] in [p["id"] for p in shown["passages"]]
     assert main(["show", "nope", "--index", str(root)]) == 2
     assert "no passage" in capsys.readouterr().err
+
+
+def test_an_abbreviation_is_covered_by_its_full_form(shared_index):
+    # Documents write "Ban Chỉ đạo" out; the cadre types "BCĐ". Its terms are those of the full form.
+    for question in ("BCĐ phải làm gì", "BCD phai lam gi"):
+        a = shared_index.ask(question)
+        assert a.answer is not None, (question, a.confidence)
+        assert "Ban Chỉ đạo" in a.answer or "Ban chỉ đạo" in a.answer

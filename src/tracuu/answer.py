@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from .abbreviations import rewrite_query
 from .analyzer import fold
 from .citation import cite
 from .results import Answer, Hit, Quote, Sentence
@@ -70,7 +71,10 @@ class QueryTerms:
     accented: bool = True
 
     @classmethod
-    def of(cls, index: "Index", text: str) -> "QueryTerms":
+    def of(cls, index: "Index", question: str) -> "QueryTerms":
+        # The terms of the question with its abbreviations written out, as the encoder reads it: "BCĐ phải làm gì"
+        # asks about "Ban Chỉ đạo", which documents spell out, and "BCĐ" alone would leave nothing covered.
+        text = rewrite_query(question)
         analyzed = index.analyzer.analyze(text)
         sylls = index.analyzer.syllables(text)
         stop = [s in STOPWORDS_ACCENTED or (fold(s) == s and s in STOPWORDS) for s in sylls]
@@ -80,9 +84,9 @@ class QueryTerms:
         rarity = _rarity(index)
         weights = {t: rarity(t) for t in unigrams}
         weights.update({t: 0.5 * rarity(t) for t in bigrams})
-        folded = fold(text).lower()
+        folded = fold(question).lower()
         cue = next((name for name, rx in _CUES.items() if rx.search(folded)), None)
-        return cls(weights, frozenset(_NUMBER.findall(text)), cue, analyzed.accented)
+        return cls(weights, frozenset(_NUMBER.findall(question)), cue, index.analyzer.analyze(question).accented)
 
     def coverage(self, tokens: set[str]) -> float:
         """Share of the question's term weight found in `tokens` (0 when the question has no content term)."""
