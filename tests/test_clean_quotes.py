@@ -55,5 +55,13 @@ def test_clean_text_of_a_whole_passage_is_the_passage(index):
     for hit in index.search("Ban Tuyên giáo Trung ương quán triệt nghị quyết", k=10):
         p = hit.passage
         assert index.clean_text(p, p.char_start, p.char_end) == p.text.strip()
-        # A span that starts inside markup reads from the first whole character after it.
         assert index.clean_text(p, p.char_end, p.char_end) == ""
+
+
+def test_a_span_that_cuts_through_markup_reads_the_whole_characters_inside_it(index):
+    source = index.document_text("nq-mau.md")
+    at = source.index("**về** phát triển")
+    (hit,) = [h for h in index.search("Hội đồng Tư vấn quốc gia", k=5) if "Hội đồng Tư vấn" in h.passage.text]
+    # From the second "*" of the opening "**" to just after "phát": the markup's other half is simply left out.
+    assert index.clean_text(hit.passage, at + 1, at + len("**về** phát")) == "về phát"
+    assert index.clean_text(hit.passage, at, at + len("**về**")) == "về"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 from .abbreviations import rewrite_query
 from .analyzer import fold
 from .citation import cite
+from .copies import text_key
 from .results import Answer, Hit, Quote, Sentence
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ class QueryTerms:
         weights.update({t: 0.5 * rarity(t) for t in bigrams})
         folded = fold(question).lower()
         cue = next((name for name, rx in _CUES.items() if rx.search(folded)), None)
-        return cls(weights, frozenset(_NUMBER.findall(question)), cue, index.analyzer.analyze(question).accented)
+        accented = analyzed.accented if text == question else index.analyzer.analyze(question).accented
+        return cls(weights, frozenset(_NUMBER.findall(question)), cue, accented)
 
     def coverage(self, tokens: set[str]) -> float:
         """Share of the question's term weight found in `tokens` (0 when the question has no content term)."""
@@ -146,7 +148,8 @@ def ask(index: "Index", question: str, k: int = PASSAGES, *, documents: Sequence
         # A second sentence only when nearly as good, from another passage, and not the same words again
         # (NQ 57-NQ/TW is in the corpus twice).
         if len(chosen) < max_quotes and c.score >= 0.9 * best.score and \
-                all(c.hit.passage.id != x.hit.passage.id and _words(c) != _words(x) for x in chosen):
+                all(c.hit.passage.id != x.hit.passage.id
+                    and text_key(c.sentence.text) != text_key(x.sentence.text) for x in chosen):
             chosen.append(c)
     quotes = tuple(_quote(index, c.hit, _span(by_passage[c.hit.passage.id], c.position), c.score) for c in chosen)
     return Answer(question, "\n\n".join(q.shown for q in quotes), confidence, quotes)
@@ -207,10 +210,6 @@ def _confidence(index: "Index", hits: list[Hit], best: _Candidate, terms: QueryT
     if terms.numbers and not any(n in best.hit.passage.text for n in terms.numbers):
         confidence *= NUMBER_MISSING
     return round(confidence, 3)
-
-
-def _words(c: _Candidate) -> str:
-    return " ".join(fold(plain(c.sentence.text)).lower().split())
 
 
 def _span(sentences: list[Sentence], position: int) -> Sentence:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from .analyzer import fold
+from .passage_text import own_title
 from .results import Passage
 
 _WORD = re.compile(r"[^\W_]+")
@@ -31,12 +32,11 @@ def copy_key(passage: Passage, title: str) -> str:
     """A passage's words under its document's title. Two articles of a law can share a body word for word
     ("Quyền của khách du lịch" and "Nghĩa vụ của khách du lịch"): their titles tell them apart, so they are no
     copies. Section labels are left out: two files of one resolution label the opening differently."""
-    if title == passage.document_id:  # named by its file: a copy in another file has another name
-        title = ""
-    return f"{_title_key(title)}\n{text_key(passage.text)}"
+    return f"{_title_key(own_title(passage, title))}\n{text_key(passage.text)}"
 
 
-# An index has few titles and a search reads each many times (a hundred passages of ten laws at k=100).
+# An index has few titles and a search reads each many times: party-dev lexical search at k=100, p50 6.5 ms
+# without this cache, 5.6 ms with it (the shared corpus's titles are long and shared by every passage).
 _title_key = lru_cache(maxsize=4096)(text_key)
 
 

@@ -33,9 +33,14 @@ def index_text(passage: Passage) -> str:
     return f"{passage.context}\n{passage.text}" if passage.context else passage.text
 
 
+def own_title(passage: Passage, title: str) -> str:
+    """`title`, or "" when it is only the file name: a document with no title of its own is named by its file, and
+    a file name is no heading (nor the same in a copy of the document under another name)."""
+    return "" if title == passage.document_id else title
+
+
 def heading_parts(passage: Passage, title: str) -> list[str]:
-    if title == passage.document_id:  # a document with no title of its own is named by its file: no heading
-        title = ""
+    title = own_title(passage, title)
     opening = " ".join(passage.text[:400].split())
     parts: list[str] = []
     for part in [" ".join(title.split()[:TITLE_WORDS]), *passage.section[-LABELS:]]:
