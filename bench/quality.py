@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tracuu
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
-from tracuu.fusion import FusionConfig
+from tracuu.retrieval.fusion import FusionConfig
 
 from peers_common import forget_queries
 

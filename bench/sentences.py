@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from tracuu.sentences import split_sentences
+from tracuu.text.sentences import split_sentences
 
 CASES: list[list[str]] = [
     ["Sáng 22/4, Thành ủy Hà Nội tổ chức hội nghị trực tuyến.", "Các đại biểu dự đông đủ."],

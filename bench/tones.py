@@ -17,7 +17,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from tracuu.analyzer import Analyzer, fold, tone_key
+from tracuu.text.analyzer import Analyzer, fold, tone_key
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TONES = "\u0300\u0301\u0303\u0309\u0323"

@@ -15,7 +15,7 @@ import statistics
 from quality import SHARED, open_or_build
 
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
-from tracuu.fusion import FusionConfig
+from tracuu.retrieval.fusion import FusionConfig
 
 GRIDS = {
     "rrf": {

@@ -19,11 +19,11 @@ import numpy as np
 
 from quality import CACHE, SHARED, open_or_build
 
-from tracuu.analyzer import Analyzer
+from tracuu.text.analyzer import Analyzer
 from tracuu.evaluate import bench_fold, read_gold, read_qrels, read_queries
-from tracuu.lexical import BM25Field
-from tracuu.passage_text import index_text
-from tracuu.sentences import split_sentences
+from tracuu.retrieval.bm25 import BM25Field
+from tracuu.ingest.passage_text import index_text
+from tracuu.text.sentences import split_sentences
 
 ALQAC = SHARED / "bench" / "alqac2023"
 Q = dict  # one query's score vectors and plan flags

@@ -11,7 +11,7 @@ import pytest
 
 import tracuu
 
-from tracuu.encoders import HashingEncoder
+from tracuu.retrieval.encoders import HashingEncoder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_CORPUS = SHARED / "corpus"

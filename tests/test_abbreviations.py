@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from tracuu.abbreviations import ENTRIES, compact, expand_query, is_syllable, learn_definitions, rewrite_query
+from tracuu.text.abbreviations import ENTRIES, compact, expand_query, is_syllable, learn_definitions, rewrite_query
 
 from conftest import SHARED_CORPUS
 

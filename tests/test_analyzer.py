@@ -3,7 +3,7 @@ import unicodedata
 
 from hypothesis import given, settings, strategies as st
 
-from tracuu.analyzer import Analyzer, _fold_slowly, fold, has_diacritics, tone_key
+from tracuu.text.analyzer import Analyzer, _fold_slowly, fold, has_diacritics, tone_key
 
 A = Analyzer()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import tracuu
-from tracuu.answer import NOT_FOUND, QueryTerms, plain
+from tracuu.qa.ask import NOT_FOUND, QueryTerms, plain
 from tracuu.evaluate import bench_fold, read_gold
 from tracuu.results import Answer
 

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from tracuu.cleaning import clean
-from tracuu.extracted import CleanedText, ExtractedDocument
-from tracuu.readers import read_paths
+from tracuu.ingest.cleaning import clean
+from tracuu.ingest.extracted import CleanedText, ExtractedDocument
+from tracuu.ingest.readers import read_paths
 
 
 def doc(text: str, fmt: str = "md", page_starts: tuple[int, ...] = ()) -> ExtractedDocument:

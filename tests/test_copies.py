@@ -5,7 +5,7 @@ import json
 
 import tracuu
 from tracuu.cli import main
-from tracuu.copies import copy_key, distinct, text_key
+from tracuu.retrieval.copies import copy_key, distinct, text_key
 from tracuu.results import Passage
 
 from conftest import OFFICIAL_DOCS, write_docs

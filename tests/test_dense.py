@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tracuu.dense import FEW, DenseIndex
+from tracuu.retrieval.dense import FEW, DenseIndex
 
 
 def _index(n: int = 200, dim: int = 16) -> tuple[DenseIndex, np.ndarray]:

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from tracuu.fusion import FusionConfig, Ranked, fuse, merge, top_rows
+from tracuu.retrieval.fusion import FusionConfig, Ranked, fuse, merge, top_rows
 
 
 def test_top_rows_skips_zero_scores_and_respects_allowed_rows():

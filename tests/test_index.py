@@ -12,10 +12,10 @@ import unicodedata
 import pytest
 
 import tracuu
-from tracuu.encoders import HashingEncoder
+from tracuu.retrieval.encoders import HashingEncoder
 from tracuu.errors import (EncoderMismatchError, IndexNotFoundError, IndexVersionError, InvalidQueryError,
                            NothingIndexedError, StrictBuildError, TracuuError)
-from tracuu.layout import live_generation
+from tracuu.backends.embedded.generations import live_generation
 
 from conftest import write_docs
 
@@ -184,7 +184,7 @@ def test_refuses_to_write_into_a_folder_that_is_not_an_index(tmp_path, docs_dir,
 SLOW_BUILD = textwrap.dedent("""
     import sys, time
     import tracuu
-    from tracuu.encoders import HashingEncoder
+    from tracuu.retrieval.encoders import HashingEncoder
 
     class Slow(HashingEncoder):
         def encode_passages(self, texts):
@@ -307,11 +307,11 @@ def test_metadata_filters_and_links_on_the_shared_corpus(tmp_path, shared_corpus
 
 def test_passage_look_ups_longer_than_one_statement_keep_their_order(tmp_path, docs_dir, monkeypatch):
     # SQLite bounds the parameters of one statement: the store reads in chunks, in the order asked.
-    import tracuu.store
+    import tracuu.backends.embedded.store
     tracuu.build([docs_dir], tmp_path / "idx", encoder=HashingEncoder())
     store = tracuu.open_index(tmp_path / "idx", encoder=HashingEncoder())._backend.store
     id_of = {row: pid for pid, row in store.passage_rows().items()}
     rows = sorted(id_of, reverse=True)
     assert len(rows) > 4
-    monkeypatch.setattr(tracuu.store, "READ_BATCH", 2)
+    monkeypatch.setattr(tracuu.backends.embedded.store, "READ_BATCH", 2)
     assert [p.id for p in store.passages_at(rows)] == [id_of[r] for r in rows]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import tracuu
-from tracuu import legacy
-from tracuu.legacy import convert, detect, encode, quality_warnings, repair, repair_runs
-from tracuu.legacy_tables import LETTERS, TCVN3, VISCII, is_syllable
-from tracuu.readers import read_file
+from tracuu.text import legacy_encodings
+from tracuu.text.legacy_encodings import convert, detect, encode, quality_warnings, repair, repair_runs
+from tracuu.text.legacy_encoding_tables import LETTERS, TCVN3, VISCII, is_syllable
+from tracuu.ingest.readers import read_file
 
 from conftest import SHARED_CORPUS
 
@@ -97,8 +97,8 @@ def test_font_names_decide():
     assert detect("abc", ["VNI-Times"]) == "vni"
     assert detect("abc", ["VISCII Times"]) == "viscii"
     assert detect("abc", ["Times New Roman", "Arial"]) is None
-    assert legacy.capitals_font(".VnTimeH") and legacy.capitals_font("ABCDEF+.VnArialH,Bold")
-    assert not legacy.capitals_font(".VnTime")
+    assert legacy_encodings.capitals_font(".VnTimeH") and legacy_encodings.capitals_font("ABCDEF+.VnArialH,Bold")
+    assert not legacy_encodings.capitals_font(".VnTime")
 
 
 def test_tcvn3_repair_reports_lossy_capitals_and_restores_what_it_can():
@@ -177,7 +177,7 @@ def _legacy_folder(folder: Path) -> Path:
 def test_reader_converts_legacy_text_files(tmp_path: Path, encoding: str):
     (document,) = read_file(_legacy_folder(tmp_path / "docs") / f"{encoding}.txt", "x.txt")
     assert document.text == (tcvn3_expected(TEXT) if encoding == "tcvn3" else TEXT).replace("ủy ban", "Ủy ban")
-    assert any(f"{legacy.NAMES[encoding]} → Unicode" in w for w in document.warnings)
+    assert any(f"{legacy_encodings.NAMES[encoding]} → Unicode" in w for w in document.warnings)
     assert document.title.startswith("Ủy ban nhân dân")
 
 

@@ -1,8 +1,8 @@
 """BM25 fields: scores follow term rarity and length, and survive a save/load round trip."""
 import numpy as np
 
-from tracuu.analyzer import Analyzer
-from tracuu.lexical import BM25Field, LexicalIndex
+from tracuu.text.analyzer import Analyzer
+from tracuu.retrieval.bm25 import BM25Field, LexicalIndex
 
 TEXTS = [
     "Đẩy mạnh chuyển đổi số quốc gia, phát triển kinh tế số",

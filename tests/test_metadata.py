@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tracuu.document_patterns import canonical_issuer, find_symbols, number_line
-from tracuu.metadata import parse_metadata
-from tracuu.multidoc import split_documents
-from tracuu.readers import read_file
+from tracuu.text.document_patterns import canonical_issuer, find_symbols, number_line
+from tracuu.ingest.metadata import parse_metadata
+from tracuu.ingest.multidoc import split_documents
+from tracuu.ingest.readers import read_file
 
 # -- Numbers and symbols ---------------------------------------------------------------------------------------
 

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 import tracuu
-from tracuu.analyzer import ANALYZER_VERSION, Analyzer
-from tracuu.builder import index_text
-from tracuu.encoders import HashingEncoder
+from tracuu.text.analyzer import ANALYZER_VERSION, Analyzer
+from tracuu.backends.embedded.builder import index_text
+from tracuu.retrieval.encoders import HashingEncoder
 from tracuu.errors import (BackendUnavailableError, CollectionMismatchError, DocumentNotFoundError,
                            IndexNotFoundError, InvalidQueryError)
-from tracuu.fusion import top_rows
+from tracuu.retrieval.fusion import top_rows
 from tracuu.index import Index
-from tracuu.milvus_client import Caller
-from tracuu.milvus_filters import filter_expression, parse_uri
+from tracuu.backends.milvus.client import Caller
+from tracuu.backends.milvus.filters import filter_expression, parse_uri
 
 from conftest import DOCS, OFFICIAL_DOCS, free_port, milvus_lite_server, write_docs
 
@@ -68,7 +68,7 @@ def server_uri(tmp_path_factory):
 def store(request, embedded, lite_db):
     if not HAVE_MILVUS:
         pytest.skip("pip install 'tracuu[milvus]' (pymilvus + milvus-lite)")
-    from tracuu.milvus_store import MilvusStore
+    from tracuu.backends.milvus.store import MilvusStore
 
     uri, index_type = (lite_db, "FLAT") if request.param == "lite" else (request.getfixturevalue("server_uri"),
                                                                           "IVF_FLAT")
@@ -176,7 +176,7 @@ def test_documents_and_passages_read_back_exactly(store, embedded):
 def scratch(embedded, lite_db):
     if not HAVE_MILVUS:
         pytest.skip("pip install 'tracuu[milvus]' (pymilvus + milvus-lite)")
-    from tracuu.milvus_store import MilvusStore
+    from tracuu.backends.milvus.store import MilvusStore
 
     st = MilvusStore.create(lite_db, "scratch", encoder_name="hashing", dim=64, consistency="Strong",
                             overwrite=True)
@@ -236,7 +236,7 @@ def test_long_document_and_blobs_are_cut_into_parts(scratch, embedded):
 # -- refusing -----------------------------------------------------------------------------------------------------
 @needs_milvus
 def test_another_analyzer_or_encoder_is_refused(store):
-    from tracuu.milvus_store import MilvusStore
+    from tracuu.backends.milvus.store import MilvusStore
 
     uri = store.target.client_uri if store.target.lite else store.uri
     for kwargs in ({"analyzer_version": ANALYZER_VERSION + 1}, {"encoder_name": "e5-small"}, {"dim": 384}):
@@ -254,7 +254,7 @@ def test_another_analyzer_or_encoder_is_refused(store):
 def test_foreign_collection_and_missing_index_are_refused(lite_db):
     from pymilvus import MilvusClient
 
-    from tracuu.milvus_store import MilvusStore
+    from tracuu.backends.milvus.store import MilvusStore
 
     client = MilvusClient(lite_db)
     client.create_collection("alien", dimension=8)
@@ -269,7 +269,7 @@ def test_foreign_collection_and_missing_index_are_refused(lite_db):
 
 @needs_milvus
 def test_unreachable_server_fails_fast_with_a_clear_error():
-    from tracuu.milvus_store import MilvusStore
+    from tracuu.backends.milvus.store import MilvusStore
 
     started = time.monotonic()
     with pytest.raises(BackendUnavailableError) as err:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracuu.extracted import ExtractedDocument
-from tracuu.metadata import parse_metadata
-from tracuu.multidoc import split_documents
-from tracuu.readers import read_file
+from tracuu.ingest.extracted import ExtractedDocument
+from tracuu.ingest.metadata import parse_metadata
+from tracuu.ingest.multidoc import split_documents
+from tracuu.ingest.readers import read_file
 
 NQ = ("# Nghị quyết số 57-NQ/TW\n\n"
       "**Thay mặt Bộ Chính trị, Tổng Bí thư đã ký ban hành Nghị quyết số 57-NQ/TW (ngày 22/12/2024) của Bộ Chính trị "

@@ -1,9 +1,9 @@
 """Congress, term and plenum numbers: Roman, Arabic and words, only in their contexts, with or without diacritics."""
 import pytest
 
-from tracuu.numerals import (expand_query, find_numbers, from_roman, from_words, numeral_tokens, rewrite_query,
+from tracuu.text.numerals import (expand_query, find_numbers, from_roman, from_words, numeral_tokens, rewrite_query,
                              to_roman, to_words)
-from tracuu.analyzer import fold
+from tracuu.text.analyzer import fold
 
 from conftest import SHARED_CORPUS
 

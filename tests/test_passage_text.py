@@ -6,8 +6,8 @@ import json
 import pytest
 
 import tracuu
-from tracuu.encoders import HashingEncoder
-from tracuu.passage_text import TEXT_ONLY, WITH_HEADING, dense_text, heading, index_text, recipe
+from tracuu.retrieval.encoders import HashingEncoder
+from tracuu.ingest.passage_text import TEXT_ONLY, WITH_HEADING, dense_text, heading, index_text, recipe
 from tracuu.results import Passage
 
 from test_backends import BACKENDS, location

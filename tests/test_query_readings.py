@@ -4,8 +4,8 @@ import pytest
 
 import tracuu
 from tracuu.cli import main
-from tracuu.encoders import HashingEncoder
-from tracuu.fusion import FusionConfig
+from tracuu.retrieval.encoders import HashingEncoder
+from tracuu.retrieval.fusion import FusionConfig
 
 AXES = {"thủy sản": 0, "hải dương": 0, "rừng": 1}
 

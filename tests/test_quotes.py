@@ -5,10 +5,10 @@ from dataclasses import replace
 
 import pytest
 
-from tracuu.analyzer import fold
-from tracuu.answer import plain
+from tracuu.text.analyzer import fold
+from tracuu.qa.ask import plain
 from tracuu.errors import InvalidQueryError
-from tracuu.quotes import DANGLING, MAX_WORDS, MIN_WORDS, _allowed, quotable
+from tracuu.qa.quotes import DANGLING, MAX_WORDS, MIN_WORDS, _allowed, quotable
 from tracuu.results import DocumentInfo
 
 TOPICS = ["chuyển đổi số", "đoàn kết toàn dân tộc", "phòng chống tham nhũng", "đổi mới sáng tạo",

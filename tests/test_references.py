@@ -6,9 +6,9 @@ import json
 import pytest
 
 import tracuu
-from tracuu.encoders import HashingEncoder
-from tracuu.fusion import FusionConfig
-from tracuu.references import DocumentNames, References, normalized
+from tracuu.retrieval.encoders import HashingEncoder
+from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.references import DocumentNames, References, normalized
 from tracuu.results import DocumentInfo, Passage
 
 

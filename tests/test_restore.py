@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from tracuu.restore import DiacriticRestorer
+from tracuu.text.diacritics import DiacriticRestorer
 
 CORPUS = [
     "Chuyển đổi số là đột phá quan trọng hàng đầu. Đẩy mạnh chuyển đổi số quốc gia.",

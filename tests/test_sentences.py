@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracuu.sentences import fit_spans, split_sentences
+from tracuu.text.sentences import fit_spans, split_sentences
 
 
 def sentences(text: str) -> list[str]:

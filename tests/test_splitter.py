@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracuu.extracted import CleanedText, Heading, Table
-from tracuu.splitter import PassageSpan, split_passages
+from tracuu.ingest.extracted import CleanedText, Heading, Table
+from tracuu.ingest.splitter import PassageSpan, split_passages
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

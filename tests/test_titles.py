@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 
 import tracuu
-from tracuu.analyzer import Analyzer
-from tracuu.encoders import HashingEncoder
-from tracuu.fusion import FusionConfig, Ranked
+from tracuu.text.analyzer import Analyzer
+from tracuu.retrieval.encoders import HashingEncoder
+from tracuu.retrieval.fusion import FusionConfig, Ranked
 from tracuu.results import DocumentInfo
-from tracuu.titles import DocumentTitles, title_text
+from tracuu.retrieval.titles import DocumentTitles, title_text
 
 
 def _doc(doc_id: str, title: str, **metadata) -> DocumentInfo:

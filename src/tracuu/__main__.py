@@ -1,6 +1,6 @@
 """`python -m tracuu` runs the CLI."""
 import sys
 
-from .cli import main
+from tracuu.cli import main
 
 sys.exit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from .results import Citation, DocumentInfo, Passage, Sentence
+from tracuu.results import Citation, DocumentInfo, Passage, Sentence
 
 # Type codes of Party and State documents (VIETNAMESE.md §6), used when the parser gave a code but no name.
 TYPE_NAMES = {

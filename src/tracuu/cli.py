@@ -9,11 +9,11 @@ import tempfile
 from dataclasses import replace
 from typing import Any, Sequence
 
-from . import __version__
-from .errors import InvalidQueryError, MissingExtraError, TracuuError
-from .evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
-from .fusion import FusionConfig
-from .index import Index, build
+from tracuu import __version__
+from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
+from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
+from tracuu.retrieval.fusion import FusionConfig
+from tracuu.index import Index, build
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
 
@@ -165,7 +165,7 @@ def cmd_show(a: argparse.Namespace) -> int:
     index = Index.open(a.index)
     passages = index.neighbours(a.passage_id, a.before, a.after)
     doc = index.document(passages[0].document_id)
-    from .citation import cite  # the citation line of each passage, as search prints it
+    from tracuu.citation import cite  # the citation line of each passage, as search prints it
     lines = [f"{doc.title[:90]} ({doc.id})"]
     for p in passages:
         mark = ">>" if p.id == a.passage_id else "  "

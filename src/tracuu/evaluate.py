@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from .errors import InputFileError
+from tracuu.errors import InputFileError
 
 Searcher = Callable[[str, int], Sequence[Any]]  # (query, k) -> hits with .passage.text and .document.id
 _MARKDOWN = re.compile(r"[\\*_]")

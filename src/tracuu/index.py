@@ -9,23 +9,25 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import answer as answering, builder, quotes as quoting
-from .analyzer import Analyzer
-from .backend import Backend, EmbeddedBackend, is_milvus, matches, open_backend
-from .cache import BoundedCache
-from .citation import cite
-from .copies import copy_key, distinct
-from .encoders import Encoder, load_encoder
-from .errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
+from tracuu.qa import ask as answering
+from tracuu.backends.embedded import builder
+from tracuu.qa import quotes as quoting
+from tracuu.text.analyzer import Analyzer
+from tracuu.backends.base import Backend, EmbeddedBackend, is_milvus, matches, open_backend
+from tracuu.cache import BoundedCache
+from tracuu.citation import cite
+from tracuu.retrieval.copies import copy_key, distinct
+from tracuu.retrieval.encoders import Encoder, load_encoder
+from tracuu.errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
                      PassageNotFoundError, StrictBuildError, TracuuError)
-from .fusion import FusionConfig, Ranked, fuse, merge
-from .manifest import Manifest
-from .query import QueryPlan, plan_query
-from .references import DocumentNames, References, boost
-from .results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
-from .sentences import split_sentences
-from .titles import DocumentTitles
-from .store import StoredDocument
+from tracuu.retrieval.fusion import FusionConfig, Ranked, fuse, merge
+from tracuu.backends.manifest import Manifest
+from tracuu.retrieval.query_plan import QueryPlan, plan_query
+from tracuu.retrieval.references import DocumentNames, References, boost
+from tracuu.results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
+from tracuu.text.sentences import split_sentences
+from tracuu.retrieval.titles import DocumentTitles
+from tracuu.backends.embedded.store import StoredDocument
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
@@ -331,7 +333,7 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
     started = time.perf_counter()
     enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
     if is_milvus(index):
-        from .milvus_backend import build_index
+        from tracuu.backends.milvus.backend import build_index
 
         return build_index(paths, str(index), enc, fusion or FusionConfig(), strict, progress, started)
     root = Path(index)

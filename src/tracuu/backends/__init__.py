@@ -1,0 +1,1 @@
+"""Where an index lives: the embedded folder or Milvus, behind one seam."""

@@ -1,0 +1,1 @@
+"""The Milvus backend: milvus-lite files and Milvus servers."""

@@ -1,0 +1,294 @@
+"""The facade's Milvus backend: searches, look-ups and updates over `MilvusStore`; a passage's key is its id."""
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Hashable, Sequence
+
+import numpy as np
+
+from tracuu import __version__
+from tracuu.backends.embedded import builder
+from tracuu.text.abbreviations import learn_definitions
+from tracuu.text.analyzer import ANALYZER_VERSION, Analyzer
+from tracuu.backends.base import Documents, Filters, idf_of
+from tracuu.retrieval.encoders import Encoder
+from tracuu.errors import (BackendUnavailableError, CollectionMismatchError, IndexNotFoundError, NothingIndexedError,
+                     StrictBuildError)
+from tracuu.retrieval.fusion import FusionConfig, Ranked
+from tracuu.backends.manifest import Manifest
+from tracuu.backends.milvus.codec import batches, top_scores
+from tracuu.backends.milvus.filters import filter_expression, parse_uri
+from tracuu.backends.milvus.store import MilvusStore
+from tracuu.ingest.passage_text import TEXT_ONLY, index_text, recipe, unchanged
+from tracuu.retrieval.query_plan import QueryPlan
+from tracuu.text.diacritics import DiacriticRestorer
+from tracuu.results import BuildReport, DocumentInfo, Passage
+from tracuu.backends.embedded.store import StoredDocument
+
+MANIFEST_BLOB = "manifest.json"
+RESTORER_BLOB = "restorer"
+ABBREVIATIONS_BLOB = "abbreviations.json"  # per document, so removing one drops its definitions
+DF_BLOB = "document-frequencies.json"  # folded-field document frequencies, for `idf`
+UPSERT_DOCS = 64  # documents per upsert: bounds the memory an update holds
+CONSISTENCY = "Strong"  # a write is visible to the next read, as with the embedded index
+
+
+class _Previous(builder.Previous):
+    """What an update starts from in Milvus: hashes and documents by id (vectors are fetched by passage id)."""
+
+    def __init__(self, store: MilvusStore, *, carry: bool = True) -> None:
+        self.store, self.dense, self.carry = store, None, carry  # type: ignore[assignment]
+        self.hashes = store.hashes()
+        self._rows = {}
+
+
+def _restorer_text(restorer: DiacriticRestorer) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        restorer.save(Path(tmp))
+        return json.dumps({"json": (Path(tmp) / "restorer.json").read_text(encoding="utf-8"),
+                           "npz": base64.b64encode((Path(tmp) / "restorer.npz").read_bytes()).decode("ascii")})
+
+
+def _restorer_from(text: str) -> DiacriticRestorer:
+    data = json.loads(text)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "restorer.json").write_text(data["json"], encoding="utf-8")
+        (Path(tmp) / "restorer.npz").write_bytes(base64.b64decode(data["npz"]))
+        return DiacriticRestorer.load(Path(tmp))
+
+
+def _merged(by_document: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    merged: dict[str, set[str]] = {}
+    for found in by_document.values():
+        for short, full in found.items():
+            merged.setdefault(short, set()).update(full)
+    return {short: sorted(full) for short, full in sorted(merged.items())}
+
+
+def _info_of(e: builder._Entry) -> DocumentInfo:
+    d = e.doc
+    return DocumentInfo(d.id, d.source, d.title, d.format, d.content_hash, len(e.passages), dict(d.metadata),
+                        tuple(d.warnings))
+
+
+class MilvusBackend:
+    """One index in Milvus, as the facade sees it; a write returns a fresh backend over the same store."""
+
+    def __init__(self, store: MilvusStore, location: str) -> None:
+        self.store, self.location = store, location
+        text = store.get_blob(MANIFEST_BLOB)
+        if text is None:  # written by MilvusStore directly, not by `tracuu.build`
+            r = store.recorded
+            self.manifest = Manifest(Analyzer().to_dict(), {"name": r.encoder_name, "dim": r.dim}, store.count(
+                "documents"), store.count("passages"), {}, dict(r.settings.get("fusion", {})))
+        else:
+            self.manifest = Manifest(**json.loads(text))
+        self.generation = self.manifest.created or "milvus"
+        self.documents = {d.id: d for d in store.documents()}
+        restorer = store.get_blob(RESTORER_BLOB)
+        self.restorer = _restorer_from(restorer) if restorer else None
+        learned = json.loads(store.get_blob(ABBREVIATIONS_BLOB) or "{}")
+        self.abbreviations = _merged(learned)
+        self._learned_by_document: dict[str, dict[str, list[str]]] = learned
+        self._df: dict[str, Any] | None = None
+
+    @classmethod
+    def open(cls, uri: str) -> "MilvusBackend":
+        return cls(MilvusStore.open(uri, consistency=CONSISTENCY), uri)
+
+    @classmethod
+    def create(cls, uri: str, encoder: Encoder, fusion: FusionConfig) -> "MilvusBackend":
+        """Open the index at `uri` for a full build, or make it; one built with another encoder or analyzer is
+        dropped and made again (as a folder build starts from nothing then)."""
+        settings = {"fusion": fusion.to_dict()}
+        try:
+            store = MilvusStore.open(uri, consistency=CONSISTENCY)
+            r = store.recorded
+            if (r.encoder_name, r.dim) == (encoder.name, encoder.dim):
+                return cls(store, uri)
+            store.close()
+            overwrite = True
+        except IndexNotFoundError:
+            overwrite = False
+        except CollectionMismatchError as exc:
+            if "not a tracuu index" in exc.what:
+                raise  # someone else's collection: never dropped
+            overwrite = True
+        # milvus-lite keeps raw vectors (reused by updates) only beside a FLAT index; a server picks its own.
+        index_type = "FLAT" if is_lite(uri) else "AUTOINDEX"
+        return cls(MilvusStore.create(uri, encoder_name=encoder.name, dim=encoder.dim, settings=settings,
+                                      index_type=index_type, overwrite=overwrite, consistency=CONSISTENCY,
+                                      analyzer_version=ANALYZER_VERSION), uri)
+
+    # -- searching ------------------------------------------------------------------------------------------
+    def lexical_candidates(self, plan: QueryPlan, expansion_weight: float, n: int, documents: Documents,
+                           filters: Filters) -> Ranked:
+        if documents is not None and not documents:
+            return Ranked([], [])
+        expr = filter_expression(documents, filters)
+        t = plan.lexical
+        scores = dict(self.store.lexical_search(t.exact, t.folded, t.accented, n, expr,
+                                                exact_weight=plan.exact_weight))
+        extra = plan.expansion_tokens
+        if extra is not None and expansion_weight:
+            for pid, s in self.store.lexical_search(extra.exact, extra.folded, extra.accented, n, expr,
+                                                    exact_weight=plan.exact_weight):
+                scores[pid] = scores.get(pid, 0.0) + expansion_weight * s
+        top = top_scores(scores, n)
+        return Ranked([p for p, _ in top], [s for _, s in top])  # type: ignore[misc]
+
+    def dense_candidates(self, vector: np.ndarray, n: int, documents: Documents, filters: Filters) -> Ranked:
+        if (documents is not None and not documents) or not self.manifest.passages:
+            return Ranked([], [])
+        found = self.store.dense_search(vector, n, filter_expression(documents, filters))
+        return Ranked([p for p, _ in found], [s for _, s in found])  # type: ignore[misc]
+
+    def idf(self, term: str) -> float:
+        if self._df is None:
+            self._df = json.loads(self.store.get_blob(DF_BLOB) or '{"n": 0, "df": {}}')
+        return idf_of(self._df["df"].get(term), int(self._df["n"]))
+
+    # -- look-ups -------------------------------------------------------------------------------------------
+    def passages_at(self, keys: Sequence[Hashable]) -> list[Passage | None]:
+        found = {p.id: p for p in self.store.passages([str(k) for k in keys])}
+        return [found.get(str(k)) for k in keys]  # None: deleted since the search
+
+    def document_ids(self, keys: Sequence[Hashable]) -> list[str | None]:
+        return [p.document_id if p else None for p in self.passages_at(keys)]
+
+    def passage(self, passage_id: str) -> Passage | None:
+        found = self.store.passages([passage_id])
+        return found[0] if found else None
+
+    def passages_of(self, document_id: str) -> list[Passage]:
+        return self.store.passages_of(document_id)
+
+    def stored_document(self, document_id: str) -> StoredDocument | None:
+        return self.store.stored_document(document_id)
+
+    def info(self) -> dict[str, Any]:
+        lite = self.store.target.lite
+        # A server does not say how much room one collection takes; a milvus-lite file holds the whole index.
+        file = Path(self.store.target.client_uri)
+        size = file.stat().st_size if lite and file.is_file() else None
+        return {"backend": "milvus-lite" if lite else "milvus", "generation": self.generation, "size_bytes": size,
+                "collection": self.store.passages_collection}
+
+    def latest(self) -> "MilvusBackend":
+        text = self.store.get_blob(MANIFEST_BLOB)
+        same = text is not None and json.loads(text).get("created") == self.manifest.created
+        return self if same else MilvusBackend(self.store, self.location)
+
+    # -- writing --------------------------------------------------------------------------------------------
+    def previous(self, *, carry: bool = True) -> builder.Previous:
+        return _Previous(self.store, carry=carry)
+
+    def update(self, fresh: list, removed: Sequence[str], previous: builder.Previous, encoder: Encoder,
+               analyzer: Analyzer, fusion: FusionConfig, progress: builder.Progress | None
+               ) -> tuple[int, "MilvusBackend"]:
+        """Upsert `fresh` documents that differ from what is stored (vectors reused by passage id), delete
+        `removed`, then rewrite the index-wide blobs (restorer, abbreviations, frequencies, manifest)."""
+        gone = set(removed)
+        fresh_ids = {e.doc.id for e in fresh}
+        others = [info for d, info in self.documents.items() if d not in fresh_ids and d not in gone]
+        fresh = _linked(list(fresh), others)
+        stored = {r["id"] for r in self.store._scan_docs(self.store.passages_collection,
+                                                          [e.doc.id for e in fresh], ["id"])}
+        todo = [e for e in fresh if self.documents.get(e.doc.id) != _info_of(e)
+                or any(p.id not in stored for p in e.passages)]
+        titles = {e.doc.id: e.doc.title for e in todo}
+        reuse = self._reusable([p for e in todo for p in e.passages if p.id in stored], titles, encoder)
+        encoded = 0
+        for group in batches(todo, UPSERT_DOCS):
+            passages = [p for e in group for p in e.passages]
+            vectors = np.zeros((len(passages), encoder.dim), np.float32)
+            missing = [i for i, p in enumerate(passages) if p.id not in reuse]
+            for i, p in enumerate(passages):
+                if p.id in reuse:
+                    vectors[i] = reuse[p.id]
+            for lo in range(0, len(missing), builder.ENCODE_BATCH):
+                batch = missing[lo:lo + builder.ENCODE_BATCH]
+                vectors[batch] = encoder.encode_passages([builder.encoded_text(passages[i], titles, encoder)
+                                                          for i in batch])
+            encoded += len(missing)
+            if progress:
+                progress("encode", encoded, encoded)
+            analyzed = [analyzer.analyze(index_text(p)) for p in passages]
+            self.store.upsert_documents([e.doc for e in group], passages, [a.exact for a in analyzed],
+                                        [a.folded for a in analyzed], vectors)
+        stale = sorted(gone & set(self.documents))
+        if stale:
+            self.store.delete_documents(stale)
+        learned = {d: v for d, v in self._learned_by_document.items() if d not in gone}
+        for e in todo:
+            learned[e.doc.id] = {k: sorted(v) for k, v in learn_definitions(e.doc.text).items()}
+        self._write_blobs(learned, encoder, analyzer, fusion, changed=bool(todo or stale))
+        return encoded, MilvusBackend(self.store, self.location)
+
+    def _reusable(self, passages: list[Passage], titles: dict[str, str], encoder: Encoder
+                  ) -> dict[str, np.ndarray]:
+        """Stored vectors still valid for `passages`: same recipe, same text (the id) and, where the encoder
+        reads headings, the same heading."""
+        if not passages or self.manifest.encoder.get("passage_text") != recipe(encoder):
+            return {}
+        if recipe(encoder) != TEXT_ONLY:
+            before = {p.id: p for p in self.store.passages([p.id for p in passages])}
+            passages = unchanged(passages, titles, before, {d: info.title for d, info in self.documents.items()})
+        try:
+            return self.store.vectors([p.id for p in passages]) if passages else {}
+        except BackendUnavailableError:
+            # milvus-lite keeps no raw vectors beside an IVF or HNSW index: encode them again instead.
+            return {}
+
+    def _write_blobs(self, learned: dict, encoder: Encoder, analyzer: Analyzer, fusion: FusionConfig, *,
+                     changed: bool) -> None:
+        if changed or self.store.get_blob(RESTORER_BLOB) is None:
+            texts, df, n = [], Counter(), 0
+            for row in self.store._call.scan(self.store.passages_collection, "", ["text", "folded"]):
+                texts.append(row["text"])
+                df.update(set(row["folded"].split()))
+                n += 1
+            # Learned from this index's own passages, so restored queries use its vocabulary.
+            self.store.put_blob(RESTORER_BLOB, _restorer_text(DiacriticRestorer.train(texts)))
+            self.store.put_blob(DF_BLOB, json.dumps({"n": n, "df": dict(df)}, ensure_ascii=False))
+            self.store.put_blob(ABBREVIATIONS_BLOB, json.dumps(learned, ensure_ascii=False))
+        manifest = Manifest(
+            analyzer=analyzer.to_dict(),
+            encoder=builder.encoder_entry(encoder),
+            documents=self.store.count("documents"), passages=self.store.count("passages"), sources={},
+            fusion=fusion.to_dict(), created=time.strftime("%Y-%m-%dT%H:%M:%S") + f".{time.time_ns() % 10**9:09d}",
+            tracuu_version=__version__)
+        self.store.put_blob(MANIFEST_BLOB, json.dumps(manifest.to_dict(), ensure_ascii=False))
+
+
+def is_lite(uri: str) -> bool:
+    return parse_uri(uri).lite
+
+
+def _linked(fresh: list, others: list[DocumentInfo]) -> list:
+    """`builder.link_documents` over the fresh entries, with the numbers of the documents kept in the index."""
+    stubs = [builder._Entry(StoredDocument(d.id, d.source, d.title, d.format, d.content_hash, "", "",
+                                           metadata=d.metadata), []) for d in others]
+    linked = builder.link_documents(fresh + stubs)
+    return linked[:len(fresh)]
+
+
+def build_index(paths: Sequence[str | Path], uri: str, encoder: Encoder, fusion: FusionConfig, strict: bool,
+                progress: builder.Progress | None, started: float) -> BuildReport:
+    """`tracuu.build` into Milvus: exactly these documents afterwards, unchanged ones neither re-encoded nor
+    re-written."""
+    backend = MilvusBackend.create(uri, encoder, fusion)
+    previous = backend.previous(carry=False)
+    report = builder.new_report()
+    entries = builder.read_entries([str(p) for p in paths], previous, encoder, report, progress)
+    report["removed"] = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
+    if not entries or (strict and report["failures"]):
+        raise NothingIndexedError([str(p) for p in paths], len(report["failures"])) if not entries else \
+            StrictBuildError(report["failures"])
+    encoded, backend = backend.update(entries, report["removed"], previous, encoder, Analyzer(), fusion, progress)
+    return builder.report_from(uri, backend.manifest, report, encoded, started)

@@ -1,0 +1,321 @@
+"""Readers: files and folders to ExtractedDocument (text exactly as extracted), failures as errors, never exceptions."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from xml.etree import ElementTree
+
+from tracuu.text import legacy_encodings
+from tracuu.errors import UnreadableDocumentError
+from tracuu.ingest.extracted import ExtractedDocument
+from tracuu.ingest.markdown_clean import html_title
+
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
+           ".docx": "docx", ".jsonl": "jsonl"}
+SUPPORTED = "supported: " + ", ".join(FORMATS)
+_TITLE_MAX = 200
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_paths(paths: Sequence[str | Path]) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
+    """Every document under `paths`, in a stable order; what cannot be read comes as an error, and reading goes on.
+
+    A folder is read recursively (hidden files and folders skipped, and a README.md right inside it); keys are
+    posix paths relative to it. A single file's key is its name.
+    """
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            for path in _files_under(root):
+                yield from _entries(path, path.relative_to(root).as_posix())
+        elif root.is_file():
+            yield from _entries(root, root.name)
+        else:
+            yield UnreadableDocumentError(str(root), "no such file or folder", fix="check the path")
+
+
+def read_file(path: Path, key: str) -> list[ExtractedDocument]:
+    """The document(s) in one file; raises UnreadableDocumentError on the first failure (a bad .jsonl line too)."""
+    docs: list[ExtractedDocument] = []
+    for entry in _entries(Path(path), key):
+        if isinstance(entry, UnreadableDocumentError):
+            raise entry
+        docs.append(entry)
+    return docs
+
+
+def _files_under(root: Path) -> list[Path]:
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def walk(folder: Path) -> None:
+        real = folder.resolve()
+        if real in seen:  # a symlink loop
+            return
+        seen.add(real)
+        for child in sorted(folder.iterdir(), key=lambda p: p.name):
+            if child.name.startswith("."):
+                continue
+            if child.is_dir():
+                walk(child)
+            elif child.is_file() and not (folder == root and child.name.lower() == "readme.md"):
+                found.append(child)
+
+    walk(root)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _entries(path: Path, key: str) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        kind = f"unsupported file type {path.suffix.lower()}" if path.suffix else "unsupported file type (no extension)"
+        yield UnreadableDocumentError(str(path), kind, fix=SUPPORTED)
+        return
+    try:
+        if fmt == "jsonl":
+            yield from _jsonl(path)
+        else:
+            yield _READERS[fmt](path, key)
+    except UnreadableDocumentError as err:
+        yield err
+    except Exception as exc:  # a reader must never stop a build: any surprise is this file's failure
+        yield UnreadableDocumentError(str(path), f"cannot be read: {type(exc).__name__}: {exc}")
+
+
+def _raw(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocumentError(str(path), f"cannot be opened: {exc.strerror or exc}") from exc
+
+
+def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
+    """Text of `data`: UTF-8 (BOM or not), UTF-16 with a BOM, TCVN3/VNI/VISCII (converted), else cp1258 (warned)."""
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError:
+        pass
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError as exc:
+            raise UnreadableDocumentError(path, f"broken UTF-16: {exc.reason}", fix="save it as UTF-8") from exc
+    converted = legacy_encodings.decode_bytes(data)  # legacy bytes would read as cp1258 mojibake, with no error
+    if converted is not None:
+        return converted[0], tuple(converted[1])
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError as exc:
+        raise UnreadableDocumentError(path, "not UTF-8, UTF-16 or Windows-1258 text",
+                                      fix="save it as UTF-8") from exc
+    return text, ("not UTF-8: read as Windows-1258 (cp1258); check its accents, or save it as UTF-8",)
+
+
+def _text(path: Path, check: bool = True) -> tuple[str, tuple[str, ...]]:
+    text, warnings = decode(_raw(path), str(path))
+    if "\x00" in text:
+        raise UnreadableDocumentError(str(path), "binary data, not text", fix="save it as UTF-8 text")
+    if not text.strip():
+        raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+    return _checked(text, warnings) if check else (text, warnings)
+
+
+def _checked(text: str, warnings: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+    """`text` with a legacy encoding (TCVN3, VNI, VISCII) converted, plus warnings on text that extraction broke."""
+    text, converted = legacy_encodings.repair(text)
+    return text, (*warnings, *converted, *legacy_encodings.quality_warnings(text))
+
+
+def first_line_title(text: str) -> str:
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            return unicodedata.normalize("NFC", line)[:_TITLE_MAX].rstrip()
+    return ""
+
+
+def _markdown_title(text: str) -> str:
+    heading = re.search(r"^\s{0,8}#{1,6}\s+(.+)$", text, re.M)
+    line = heading.group(1) if heading else first_line_title(text)
+    line = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", re.sub(r"\*+|(?<!\w)__|__(?!\w)|#+\s*$", "", line))
+    return first_line_title(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line))
+
+
+def _read_txt(path: Path, key: str) -> ExtractedDocument:
+    text, warnings = _text(path)
+    return ExtractedDocument(key, str(path), "txt", text, first_line_title(text), warnings=warnings)
+
+
+def _read_md(path: Path, key: str) -> ExtractedDocument:
+    text, warnings = _text(path)
+    return ExtractedDocument(key, str(path), "md", text, _markdown_title(text), warnings=warnings)
+
+
+def _read_html(path: Path, key: str) -> ExtractedDocument:
+    text, warnings = _text(path)
+    if not re.sub(r"<[^>]*>|&nbsp;", "", text).strip():
+        raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+    title = unicodedata.normalize("NFC", html_title(text))[:_TITLE_MAX]
+    return ExtractedDocument(key, str(path), "html", text, title, warnings=warnings)
+
+
+_JSONL_KEYS = ("_id", "title", "text")
+
+
+def _jsonl(path: Path) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
+    text, warnings = _text(path, check=False)  # each line is its own document: checked on its own
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            yield _jsonl_line(path, number, line, warnings)
+
+
+def _jsonl_line(path: Path, number: int, line: str,
+                warnings: tuple[str, ...]) -> ExtractedDocument | UnreadableDocumentError:
+    where = f"{path}:{number}"
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return UnreadableDocumentError(where, f"not JSON: {exc.msg}", fix="one JSON object per line")
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str) or item.get("_id") in (None, ""):
+        return UnreadableDocumentError(where, 'needs "_id" and "text"',
+                                       fix='one object per line: {"_id": "...", "title": "...", "text": "..."}')
+    if not item["text"].strip():
+        return UnreadableDocumentError(where, "empty text", fix="remove the line or add its text")
+    text, warnings = _checked(item["text"], warnings)
+    title = legacy_encodings.repair(str(item.get("title") or ""))[0] or first_line_title(text)
+    # Other plain fields ("law_id", "article_id", "issuer"…) are the line's own metadata: filterable, and names.
+    fields = tuple((str(k), unicodedata.normalize("NFC", str(v))) for k, v in item.items()
+                   if k not in _JSONL_KEYS and isinstance(v, (str, int, float)) and not isinstance(v, bool))
+    return ExtractedDocument(str(item["_id"]), str(path), "jsonl", text, title[:_TITLE_MAX], warnings=warnings,
+                             fields=fields)
+
+
+def _read_pdf(path: Path, key: str) -> ExtractedDocument:
+    import pypdf  # only PDF builds pay for the import
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd PDFs become ours, below
+    try:
+        reader = pypdf.PdfReader(str(path))
+        _decrypt(reader, path)
+        pages, converted = legacy_encodings.pdf_pages(reader)  # runs in .VnTime, VNI-Times... converted to Unicode
+    except UnreadableDocumentError:
+        raise
+    except Exception as exc:
+        raise UnreadableDocumentError(str(path), f"corrupt PDF: {type(exc).__name__}: {exc}",
+                                      fix="re-export or repair it (qpdf in.pdf out.pdf)") from exc
+    if not any(p.strip() for p in pages):
+        raise UnreadableDocumentError(str(path), "no text layer (scanned?)", fix="run OCR first (e.g. ocrmypdf)")
+    text, starts = _join_pages(pages)
+    empty = [str(n) for n, p in enumerate(pages, 1) if not p.strip()]
+    warnings = (f"page(s) {', '.join(empty)} have no text layer (scanned?)",) if empty else ()
+    warnings = (*warnings, *converted, *legacy_encodings.quality_warnings(text))
+    meta_title = _pdf_meta_title(reader)
+    return ExtractedDocument(key, str(path), "pdf", text, meta_title or first_line_title(text), starts, warnings)
+
+
+def _decrypt(reader, path: Path) -> None:
+    if not reader.is_encrypted:
+        return
+    try:
+        opened = reader.decrypt("")  # many PDFs are "protected" with an empty user password
+    except Exception:
+        opened = 0
+    if not opened:
+        raise UnreadableDocumentError(str(path), "encrypted PDF", fix="decrypt it first (qpdf --decrypt)")
+
+
+def _join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    starts: list[int] = []
+    size = 0
+    for page in pages:
+        starts.append(size)
+        size += len(page) + 2
+    return "\n\n".join(pages), tuple(starts)
+
+
+def _pdf_meta_title(reader) -> str:
+    try:
+        title = (reader.metadata or {}).get("/Title") or ""
+    except Exception:
+        return ""
+    return first_line_title(str(title))
+
+
+def _read_docx(path: Path, key: str) -> ExtractedDocument:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            body = ElementTree.fromstring(archive.read("word/document.xml")).find(f"{_W}body")
+            core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.namelist() else b""
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
+        raise UnreadableDocumentError(str(path), f"corrupt .docx: {exc}", fix="open and save it again in Word") from exc
+    lines = _docx_blocks(body) if body is not None else []
+    text = "\n".join(lines)
+    if not text.strip():
+        raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+    text, warnings = _checked(text)
+    title = _docx_core_title(core) or first_line_title(re.sub(r"^#+ ", "", text, flags=re.M))
+    return ExtractedDocument(key, str(path), "docx", text, title, warnings=warnings)
+
+
+def _docx_blocks(parent) -> list[str]:
+    lines: list[str] = []
+    for child in parent:
+        if child.tag == f"{_W}p":
+            lines.append(_docx_paragraph(child))
+        elif child.tag == f"{_W}tbl":
+            lines.extend(_docx_table(child))
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            lines.extend(_docx_blocks(content) if content is not None else [])
+    return lines
+
+
+def _docx_paragraph(p, headings: bool = True) -> str:
+    parts: list[str] = []
+    for node in p.iter():
+        if node.tag == f"{_W}t" and node.text:
+            parts.append(node.text)
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        elif node.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append(" ")
+    text = "".join(parts)
+    style = p.find(f"{_W}pPr/{_W}pStyle")
+    level = _heading_level(style.get(f"{_W}val", "")) if style is not None and headings else 0
+    # Heading styles become Markdown headings so the cleaner records them like any other heading.
+    return f"{'#' * level} {text}" if level and text.strip() else text
+
+
+def _heading_level(style: str) -> int:
+    m = re.fullmatch(r"(?i)heading\s*([1-6])|(title)", style)
+    return (int(m.group(1)) if m.group(1) else 1) if m else 0
+
+
+def _docx_table(tbl) -> list[str]:
+    rows = []
+    for tr in tbl.iter(f"{_W}tr"):
+        cells = [" ".join(_docx_paragraph(p, False) for p in tc.iter(f"{_W}p")).replace("|", "¦").strip()
+                 for tc in tr.findall(f"{_W}tc")]
+        rows.append("| " + " | ".join(cells) + " |")
+    if len(rows) > 1:  # a Word table's first row is taken as its header
+        columns = rows[0].count(" | ") + 1
+        rows.insert(1, "|" + "---|" * columns)
+    return rows
+
+
+def _docx_core_title(core: bytes) -> str:
+    if not core:
+        return ""
+    try:
+        node = ElementTree.fromstring(core).find("{http://purl.org/dc/elements/1.1/}title")
+    except ElementTree.ParseError:
+        return ""
+    return first_line_title(node.text or "") if node is not None else ""
+
+
+_READERS = {"txt": _read_txt, "md": _read_md, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx}

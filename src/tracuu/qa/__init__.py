@@ -1,0 +1,1 @@
+"""Answers and quotes: evidence scoring over retrieved passages, `ask` and `quotes`."""

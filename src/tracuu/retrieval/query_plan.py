@@ -1,0 +1,68 @@
+"""Where a query is analyzed: diacritic restoration, expansions, and the tokens each retriever sees."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from typing import Iterable, Mapping
+
+from tracuu.text import abbreviations
+from tracuu.text import numerals
+from tracuu.text.analyzer import Analyzed, Analyzer, fold
+from tracuu.text.diacritics import DiacriticRestorer
+
+# Share of syllables typed without any mark above which a query is taken as typed without diacritics.
+# Ordinary accented Vietnamese leaves about a quarter of its syllables unmarked (và has a mark; ban, cho, tin don't).
+UNACCENTED_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What search does with a query; `restored` is what the dense encoder reads when the user typed no accents."""
+
+    original: str
+    restored: str | None
+    lexical: Analyzed  # folded tokens of what was typed; exact tokens of what was typed or restored
+    exact_weight: float  # how much the exact field counts (less when its tokens come from a restoration)
+    accented: bool  # what the fusion should trust: typed accents, or none
+    expansions: tuple[str, ...] = ()  # abbreviations both ways, congress/term numbers in other notations
+    expansion_tokens: Analyzed | None = None  # their tokens that the query itself does not have
+    dense_text: str = ""  # what the encoder reads: restored, with abbreviations written out
+
+    def to_dict(self) -> dict:
+        return {"original": self.original, "restored": self.restored, "accented": self.accented,
+                "expansions": list(self.expansions), "dense_text": self.dense_text}
+
+
+def typed_without_diacritics(analyzer: Analyzer, query: str) -> bool:
+    sylls = [s for s in analyzer.syllables(query) if s.isalpha()]
+    if not sylls:
+        return False
+    unmarked = sum(1 for s in sylls if fold(s) == s)
+    return unmarked / len(sylls) > UNACCENTED_SHARE
+
+
+def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | None, *,
+               exact_weight: float, restored_exact_weight: float,
+               learned: Mapping[str, Iterable[str]] | None = None) -> QueryPlan:
+    typed = analyzer.analyze(query)
+    restored = None
+    lexical, weight, accented = typed, exact_weight, typed.accented
+    if restorer is not None and typed_without_diacritics(analyzer, query):
+        guess_text = restorer.restore(query)
+        if guess_text != query:
+            restored = guess_text
+            guess = analyzer.analyze(guess_text)
+            # Folded tokens stay those typed (a wrong restoration cannot lose a match); exact ones are the guess's.
+            lexical, weight, accented = Analyzed(guess.exact, typed.folded, True), restored_exact_weight, False
+    expansions = tuple(abbreviations.expand_query(query, learned) + numerals.expand_query(query))
+    extra = None
+    if expansions:
+        # Accented expansions of an unaccented query would switch on exact-field scoring for words nobody typed.
+        joined = " ".join(expansions if typed.accented else [fold(e) for e in expansions])
+        got = analyzer.analyze(joined)
+        have_exact, have_folded = set(lexical.exact), set(lexical.folded)
+        extra = Analyzed([t for t in got.exact if t not in have_exact],
+                         [t for t in got.folded if t not in have_folded], typed.accented)
+    # e5 reads words far better than initials: the encoder gets abbreviations written out.
+    dense = abbreviations.rewrite_query(restored or query)
+    return QueryPlan(query, restored, lexical, weight, accented, expansions, extra, dense)

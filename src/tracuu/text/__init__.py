@@ -1,0 +1,1 @@
+"""Vietnamese text itself: the analyzer, diacritics, abbreviations, numerals, sentences, legacy encodings."""
