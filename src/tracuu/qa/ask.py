@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from tracuu.text.abbreviations import rewrite_query
 from tracuu.text.analyzer import fold
 from tracuu.citation import cite
 from tracuu.retrieval.copies import text_key
+from tracuu.qa.source import PassageSource
 from tracuu.results import Answer, Hit, Quote, Sentence
 
-if TYPE_CHECKING:
-    from tracuu.index import Index
 
 NOT_FOUND = "Không tìm thấy thông tin đủ tin cậy"
 PASSAGES = 5  # passages whose sentences are candidates
@@ -72,7 +71,7 @@ class QueryTerms:
     accented: bool = True
 
     @classmethod
-    def of(cls, index: "Index", question: str) -> "QueryTerms":
+    def of(cls, index: PassageSource, question: str) -> "QueryTerms":
         # The terms of the question with its abbreviations written out, as the encoder reads it: "BCĐ phải làm gì"
         # asks about "Ban Chỉ đạo", which documents spell out, and "BCĐ" alone would leave nothing covered.
         text = rewrite_query(question)
@@ -99,13 +98,13 @@ class QueryTerms:
         return bool(self.cue and _CUE_FOUND[self.cue].search(text))
 
 
-def _rarity(index: "Index"):
+def _rarity(index: PassageSource):
     # BM25's idf from the folded field; a term the index never saw gets the highest weight: a question about
     # something absent from every document should not look covered.
     return index.idf
 
 
-def tokens_of(index: "Index", text: str) -> set[str]:
+def tokens_of(index: PassageSource, text: str) -> set[str]:
     return set(index.analyzer.analyze(plain(text)).folded)
 
 
@@ -128,7 +127,7 @@ class _Candidate:
     score: float = 0.0
 
 
-def ask(index: "Index", question: str, k: int = PASSAGES, *, documents: Sequence[str] | None = None,
+def ask(index: PassageSource, question: str, k: int = PASSAGES, *, documents: Sequence[str] | None = None,
         filters: dict[str, str] | None = None, max_quotes: int = 2) -> Answer:
     """Answer `question` with verbatim sentences from the top `k` passages, or say nothing reliable was found."""
     hits = index.search(question, k, documents=documents, filters=filters)
@@ -155,7 +154,7 @@ def ask(index: "Index", question: str, k: int = PASSAGES, *, documents: Sequence
     return Answer(question, "\n\n".join(q.shown for q in quotes), confidence, quotes)
 
 
-def _candidates(index: "Index", hits: list[Hit], by_passage: dict[str, list[Sentence]],
+def _candidates(index: PassageSource, hits: list[Hit], by_passage: dict[str, list[Sentence]],
                 terms: QueryTerms) -> list[_Candidate]:
     out = []
     for hit in hits:
@@ -170,7 +169,7 @@ def _candidates(index: "Index", hits: list[Hit], by_passage: dict[str, list[Sent
     return out
 
 
-def _score(index: "Index", question: str, candidates: list[_Candidate], terms: QueryTerms) -> None:
+def _score(index: PassageSource, question: str, candidates: list[_Candidate], terms: QueryTerms) -> None:
     query = index.query_vector(question)
     vectors = index.text_vectors([plain(c.sentence.text)[:ENCODE_CHARS] for c in candidates])
     sims = vectors @ query
@@ -194,7 +193,7 @@ def _looks_like_heading(text: str) -> bool:
     return "|" not in text and len(words) < 30 and not re.search(r"[.!?;:…”\"]\W*$", text.strip())
 
 
-def _confidence(index: "Index", hits: list[Hit], best: _Candidate, terms: QueryTerms) -> float:
+def _confidence(index: PassageSource, hits: list[Hit], best: _Candidate, terms: QueryTerms) -> float:
     """How sure we are that the passages speak about the question at all, in [0, 1]."""
     # Term evidence: the best passage-level coverage (headings count: "Đến năm 2030" above a target).
     covered = max(terms.coverage(tokens_of(index, " ".join((*h.passage.section, h.passage.text))))
@@ -225,7 +224,7 @@ def _span(sentences: list[Sentence], position: int) -> Sentence:
     return Sentence(first.passage_id, first.ordinal, "", first.char_start, last.char_end)
 
 
-def _quote(index: "Index", hit: Hit, sentence: Sentence | None, score: float | None = None) -> Quote:
+def _quote(index: PassageSource, hit: Hit, sentence: Sentence | None, score: float | None = None) -> Quote:
     text = index.document_text(hit.document.id)
     if sentence is None:
         start, end = hit.passage.char_start, hit.passage.char_end

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,10 +11,9 @@ from tracuu.text.analyzer import fold
 from tracuu.qa.ask import QueryTerms, dense_level, plain, tokens_of
 from tracuu.citation import cite
 from tracuu.errors import InvalidQueryError
+from tracuu.qa.source import PassageSource
 from tracuu.results import DocumentInfo, Hit, Quote, Sentence
 
-if TYPE_CHECKING:
-    from tracuu.index import Index
 
 PASSAGES = 20  # passages searched per topic
 MAX_CANDIDATES = 24  # sentences encoded per topic (~0.7 s with e5-small on 2 idle cores)
@@ -65,7 +63,7 @@ class _Candidate:
     vector: np.ndarray | None = None
 
 
-def quotes(index: "Index", topic: str, k: int = 5, *, doc_type: str | None = None, issuer: str | None = None,
+def quotes(index: PassageSource, topic: str, k: int = 5, *, doc_type: str | None = None, issuer: str | None = None,
            date_from: str | None = None, date_to: str | None = None) -> list[Quote]:
     """Up to `k` quotable sentences on `topic`, official documents first, at most one per passage, two per
     document; `doc_type` ("NQ" or "Nghị quyết"), `issuer` (part of the name) and ISO dates filter by metadata."""
@@ -115,7 +113,7 @@ def _iso(value: str | None, field: str | None) -> date | None:
         raise InvalidQueryError(field, f"{value!r} is not a date", fix="write it as YYYY-MM-DD") from None
 
 
-def _from_passage(index: "Index", hit: Hit) -> list[_Candidate]:
+def _from_passage(index: PassageSource, hit: Hit) -> list[_Candidate]:
     doc_text = index.document_text(hit.document.id)
     out = []
     for s in index.sentences(hit.passage):
@@ -149,7 +147,7 @@ def quotable(text: str, *, speech: bool = False) -> bool:
     return not any(head == d or head.startswith(d + " ") or head.startswith(d + ",") for d in DANGLING)
 
 
-def _score(index: "Index", topic: str, terms: QueryTerms, candidates: list[_Candidate]) -> None:
+def _score(index: PassageSource, topic: str, terms: QueryTerms, candidates: list[_Candidate]) -> None:
     query = index.query_vector(topic)
     vectors = index.text_vectors([plain(c.text) for c in candidates])
     sims = vectors @ query
@@ -167,7 +165,7 @@ def _score(index: "Index", topic: str, terms: QueryTerms, candidates: list[_Cand
                    - 0.1 * ("**" in c.text or "\\" in c.text))  # PDF debris: prefer the clean copy
 
 
-def _diverse(index: "Index", candidates: list[_Candidate], k: int) -> list[_Candidate]:
+def _diverse(index: PassageSource, candidates: list[_Candidate], k: int) -> list[_Candidate]:
     """Greedy by score with caps per passage and per document, skipping near-duplicates (maximal marginal
     relevance with a hard threshold: the same words from another file are not a second quote)."""
     chosen: list[_Candidate] = []
@@ -189,7 +187,7 @@ def _diverse(index: "Index", candidates: list[_Candidate], k: int) -> list[_Cand
     return chosen
 
 
-def _quote(index: "Index", c: _Candidate) -> Quote:
+def _quote(index: PassageSource, c: _Candidate) -> Quote:
     citation = replace(cite(c.hit.document, c.hit.passage), char_start=c.start, char_end=c.end)
     return Quote(c.text, c.hit.document, citation, c.hit.passage.id, float(c.score), c.speaker,
                  index.clean_text(c.hit.passage, c.start, c.end))
