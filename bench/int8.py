@@ -37,10 +37,11 @@ from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_jsonl
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
+CORPUS = HERE.parent / "corpus"  # the shipped documents (corpus/SOURCE.md); only the question sets stay in ../shared
 CACHE = HERE / ".cache"
 MODEL_DIR = CACHE / "e5-torch"
 RESULTS = HERE / "results" / "int8.json"
-PARTY = [SHARED / "corpus" / "party", SHARED / "corpus" / "seed"]
+PARTY = [CORPUS]
 PARTY_GOLD = SHARED / "bench" / "party-dev.jsonl"
 ALQAC = SHARED / "bench" / "alqac2023"
 BATCH = 32  # what tracuu's builder hands an encoder (builder.ENCODE_BATCH)

@@ -1,6 +1,6 @@
 """Load test of the HTTP API: N concurrent clients for S seconds on loopback while documents are added and removed.
 
-    python bench/load.py                          # 50 clients, 60 s, over ../shared/corpus (or corpus/)
+    python bench/load.py                          # 50 clients, 60 s, over corpus/
     python bench/load.py --clients 20 --seconds 20 --encoder hashing
     python bench/load.py --index index/default    # a copy of an existing index (the original is not touched)
 
@@ -67,7 +67,7 @@ def _prepare_index(args: argparse.Namespace, tmp: Path) -> Path:
         shutil.copytree(source / live, root / live)
         (root / "CURRENT").write_text(live + "\n", encoding="utf-8")
     else:
-        corpus = SHARED / "corpus" if (SHARED / "corpus").is_dir() else HERE.parent / "corpus"
+        corpus = HERE.parent / "corpus"
         report = tracuu.build([corpus], root, encoder=args.encoder)
         print(f"# built {report.documents} documents, {report.passages} passages from {corpus} "
               f"in {time.perf_counter() - started:.1f}s", file=sys.stderr)

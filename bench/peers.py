@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peers_common as pc  # noqa: E402
 
 SOURCES = {"alqac": [pc.ALQAC / "corpus.jsonl"],
-           "party": [pc.SHARED / "corpus" / "party", pc.SHARED / "corpus" / "seed"]}
+           "party": [pc.CORPUS]}
 
 
 def dataset_queries(which: str) -> list[str]:

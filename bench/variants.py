@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from quality import CACHE, SHARED, open_or_build
+from quality import CACHE, CORPUS, SHARED, open_or_build
 
 from tracuu.text.analyzer import Analyzer
 from tracuu.evaluate import bench_fold, read_gold, read_qrels, read_queries
@@ -205,7 +205,7 @@ def load(name: str) -> tuple[dict, object]:
     if name == "alqac":
         index = open_or_build("alqac", [ALQAC / "corpus.jsonl"], None)
     else:
-        index = open_or_build("party", [SHARED / "corpus" / "party", SHARED / "corpus" / "seed"], None)
+        index = open_or_build("party", [CORPUS], None)
     b = index._backend
     n = len(b.dense)
     index._all_vectors = b.dense.vectors(np.arange(n))

@@ -1,4 +1,4 @@
-"""Shared fixtures: small Vietnamese documents written by the team, and the shared corpus when it is present."""
+"""Shared fixtures: small Vietnamese documents written by the team, and the project's own corpus/ (always present)."""
 from __future__ import annotations
 
 import socket
@@ -11,11 +11,25 @@ import pytest
 
 import tracuu
 
+from tracuu.ingest.readers import FOLDER_NOTES
 from tracuu.retrieval.encoders import HashingEncoder
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SHARED_CORPUS = SHARED / "corpus"
-SHARED_BENCH = SHARED / "bench"
+ROOT = Path(__file__).resolve().parents[1]
+# The Party documents and the seed article ship in the repository (corpus/SOURCE.md), so a fresh clone tests on them.
+CORPUS = ROOT / "corpus"
+# The labelled question sets are not shipped: they are the team's development data, kept beside the repository.
+SHARED_BENCH = ROOT.parent / "shared" / "bench"
+# The corpus's documents, without its README.md and SOURCE.md (which the readers skip too).
+CORPUS_FILES = [p for p in sorted(CORPUS.iterdir()) if p.is_file() and p.name.lower() not in FOLDER_NOTES]
+DEV_SETS_ABSENT = ("needs the dev question sets (ALQAC 2023, party-dev.jsonl), which are not shipped: "
+                   "they are read from ../shared/bench, the team's shared folder beside the repository")
+
+
+def needs_dev_set(path: Path) -> Path:
+    """`path` under ../shared/bench, or skip the calling test with the one reason every such test gives."""
+    if not path.exists():
+        pytest.skip(DEV_SETS_ABSENT)
+    return path
 
 DOCS = {
     "nghi-quyet-mau.txt": (
@@ -74,18 +88,15 @@ def encoder() -> HashingEncoder:
 
 @pytest.fixture
 def shared_corpus() -> Path:
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    return SHARED_CORPUS
+    """The shipped corpus/ folder (the name stays: many tests share it)."""
+    return CORPUS
 
 
 @pytest.fixture(scope="module")
 def shared_index(tmp_path_factory) -> "tracuu.Index":
-    """The shared corpus indexed once per test module with the tiny encoder."""
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
+    """The shipped corpus indexed once per test module with the tiny encoder."""
     root = tmp_path_factory.mktemp("shared") / "idx"
-    tracuu.build([SHARED_CORPUS / "party", SHARED_CORPUS / "seed"], root, encoder="hashing")
+    tracuu.build([CORPUS], root, encoder="hashing")
     return tracuu.open_index(root)
 
 

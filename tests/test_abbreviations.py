@@ -5,9 +5,7 @@ import pytest
 
 from tracuu.text.abbreviations import ENTRIES, compact, expand_query, is_syllable, learn_definitions, rewrite_query
 
-from conftest import SHARED_CORPUS
-
-PARTY = SHARED_CORPUS / "party"
+from conftest import CORPUS_FILES
 
 
 def test_table_keys_do_not_collide():
@@ -116,10 +114,9 @@ def test_learned_definitions_expand_queries():
     assert expand_query("BCĐLN", many) == []
 
 
-@pytest.mark.skipif(not PARTY.is_dir(), reason="shared corpus absent")
 def test_learn_definitions_over_the_real_corpus():
     learned: dict[str, set[str]] = {}
-    for path in sorted(PARTY.iterdir()):
+    for path in CORPUS_FILES:
         for key, fulls in learn_definitions(path.read_text(encoding="utf-8")).items():
             learned.setdefault(key, set()).update(fulls)
     assert learned["UBTVQH"] == {"Ủy ban Thường vụ Quốc hội"}

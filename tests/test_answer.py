@@ -1,4 +1,4 @@
-"""`ask`: verbatim answers with citations over the shared corpus, and an honest "not found" when evidence is weak."""
+"""`ask`: verbatim answers with citations over the shipped corpus, and an honest "not found" when evidence is weak."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ from tracuu.qa.ask import NOT_FOUND, QueryTerms, plain
 from tracuu.evaluate import bench_fold, read_gold
 from tracuu.results import Answer
 
-from conftest import SHARED_BENCH, SHARED_CORPUS
+from conftest import CORPUS, SHARED_BENCH, needs_dev_set
 
 # Questions this corpus cannot answer (besides party-dev d16): everyday life, prices, other fields of law.
 # bench/answers.py asks the same ones with the real encoder.
@@ -39,7 +39,7 @@ def assert_verbatim(index: tracuu.Index, answer: Answer) -> None:
 
 
 def test_every_party_dev_answer_is_verbatim(shared_index):
-    gold = read_gold(SHARED_BENCH / "party-dev.jsonl")
+    gold = read_gold(needs_dev_set(SHARED_BENCH / "party-dev.jsonl"))
     answered = 0
     for q in gold:
         for question in (q.query, bench_fold(q.query)):  # as written and typed without diacritics
@@ -97,10 +97,8 @@ def test_plain_removes_markdown_debris_only():
 
 @pytest.mark.slow
 def test_real_encoder_abstains_and_answers(tmp_path_factory):
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
     root = tmp_path_factory.mktemp("e5") / "idx"
-    tracuu.build([SHARED_CORPUS / "party", SHARED_CORPUS / "seed"], root)  # the default e5-small: ~1-3 minutes
+    tracuu.build([CORPUS], root)  # the default e5-small: ~1-3 minutes
     index = tracuu.open_index(root)
     for question in NO_ANSWER + NEAR_MISSES:
         assert index.ask(question).answer is None, question

@@ -285,7 +285,7 @@ def test_every_span_of_every_shared_document_comes_from_its_source(shared_corpus
 
 
 def test_shared_nq57_debris_is_repaired(shared_corpus: Path):
-    path = shared_corpus / "party" / "nq57-ntw-2024_nghi-quyet-bo-chinh-tri.md"
+    path = shared_corpus / "nq57-ntw-2024_nghi-quyet-bo-chinh-tri.md"
     (document,) = [d for d in read_paths([path])]
     text = clean(document).text
     assert "đổi mới phương thức quản trị quốc gia" in text

@@ -114,7 +114,7 @@ def test_every_verb_has_help_and_is_documented(capsys):
 
 def test_documents_lists_metadata_and_filters(tmp_path, shared_corpus, capsys):
     root = tmp_path / "idx"
-    assert main(["build", str(shared_corpus / "party"), "--index", str(root), "--encoder", "hashing"]) == 0
+    assert main(["build", str(shared_corpus), "--index", str(root), "--encoder", "hashing"]) == 0
     capsys.readouterr()
     assert main(["documents", "--index", str(root), "--filter", "doc_type=KL"]) == 0
     out = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("    ")]  # no warnings

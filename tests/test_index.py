@@ -221,7 +221,7 @@ def test_killed_build_leaves_the_previous_index_intact(tmp_path, built, encoder)
 
 
 def test_sentences_are_verbatim_slices_of_the_extracted_text(tmp_path, shared_corpus, encoder):
-    tracuu.build([shared_corpus / "party", shared_corpus / "seed"], tmp_path / "idx", encoder=encoder)
+    tracuu.build([shared_corpus], tmp_path / "idx", encoder=encoder)
     index = tracuu.open_index(tmp_path / "idx", encoder=encoder)
     checked = 0
     for doc in index.documents():
@@ -290,7 +290,7 @@ def test_congress_numbers_match_in_any_notation(tmp_path, encoder):
 
 
 def test_metadata_filters_and_links_on_the_shared_corpus(tmp_path, shared_corpus, encoder):
-    tracuu.build([shared_corpus / "party", shared_corpus / "seed"], tmp_path / "idx", encoder=encoder)
+    tracuu.build([shared_corpus], tmp_path / "idx", encoder=encoder)
     index = tracuu.open_index(tmp_path / "idx", encoder=encoder)
     docs = {d.id: d for d in index.documents()}
     nq03 = docs["nq03-ncp-2025_chuong-trinh-hanh-dong-chinh-phu.md"].metadata

@@ -14,7 +14,7 @@ from tracuu.text.legacy_encodings import convert, detect, encode, quality_warnin
 from tracuu.text.legacy_encoding_tables import LETTERS, TCVN3, VISCII, is_syllable
 from tracuu.ingest.readers import read_file
 
-from conftest import SHARED_CORPUS
+from conftest import CORPUS
 
 SAMPLES = [
     "Ủy ban nhân dân thành phố Hà Nội",
@@ -151,9 +151,8 @@ def test_quality_warnings_on_broken_text():
     assert quality_warnings(TEXT) == [] and quality_warnings("HĐND, UBND, ĐBQH, MTTQ, BCĐ, TTĐT, QĐ") == []
 
 
-@pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="needs the shared corpus")
-def test_no_false_positive_on_the_shared_corpus():
-    files = [p for p in sorted(SHARED_CORPUS.rglob("*")) if p.is_file()]
+def test_no_false_positive_on_the_shipped_corpus():
+    files = [p for p in sorted(CORPUS.rglob("*")) if p.is_file()]
     assert files
     for path in files:
         text = path.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from tracuu.text.document_patterns import canonical_issuer, find_symbols, number_line
 from tracuu.ingest.metadata import parse_metadata
 from tracuu.ingest.multidoc import split_documents
-from tracuu.ingest.readers import read_file
+from tracuu.ingest.readers import FOLDER_NOTES, read_file
 
 # -- Numbers and symbols ---------------------------------------------------------------------------------------
 
@@ -191,48 +191,48 @@ def test_values_are_json_serializable_and_empty_text_is_harmless():
 
 IMPLEMENTS_57 = ["57-NQ/TW"]
 EXPECTED: dict[str, dict] = {
-    "party/kh3260-ddqh15-2025_ke-hoach-dang-doan-quoc-hoi.md": dict(
+    "kh3260-ddqh15-2025_ke-hoach-dang-doan-quoc-hoi.md": dict(
         kind="official", number="3260-KH/ĐĐQH15", doc_type="KH", doc_type_name="Kế hoạch", issuer="Đảng đoàn Quốc hội",
         issuer_code="ĐĐQH15", date="2025-01-10", place="Hà Nội", implements=IMPLEMENTS_57),
-    "party/ndo-2025-01-20_phien-hop-thu-nhat-bcd-trung-uong.md": dict(
+    "ndo-2025-01-20_phien-hop-thu-nhat-bcd-trung-uong.md": dict(
         kind="news", doc_type="news", publisher="Báo Nhân Dân", date="2025-01-20", dateline="Chiều 20/1",
         number=None, issuer=None, implements=None, mentions=IMPLEMENTS_57,
         title="Phiên họp thứ nhất Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và "
               "chuyển đổi số"),
-    "party/nghi-quyet-dai-hoi-xiii.txt": dict(
+    "nghi-quyet-dai-hoi-xiii.txt": dict(
         kind="official", number=None, doc_type="NQ", doc_type_name="Nghị quyết", congress=13, term=None,
         issuer="Đại hội đại biểu toàn quốc lần thứ XIII", date="2021-02-01", place="Hà Nội", implements=None,
         title="Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII"),
-    "party/nq03-ncp-2025_chuong-trinh-hanh-dong-chinh-phu.md": dict(
+    "nq03-ncp-2025_chuong-trinh-hanh-dong-chinh-phu.md": dict(
         kind="official", number="03/NQ-CP", doc_type="NQ", doc_type_name="Nghị quyết", issuer="Chính phủ",
         issuer_code="CP", date="2025-01-09", place="Hà Nội", implements=IMPLEMENTS_57,
         mentions=["57-NQ/TW", "04/TTr-BKHCN-BTTTT", "83/BKHCN-BTTTT-VP"]),
-    "party/nq03-ncp-2025_phu-luc-1-chi-tieu.md": dict(
+    "nq03-ncp-2025_phu-luc-1-chi-tieu.md": dict(
         kind="official", number=None, doc_type="PL", doc_type_name="Phụ lục", annex="I", issuer="Chính phủ",
         date=None, summary="Danh mục các chỉ tiêu cụ thể", title="Phụ lục I: Danh mục các chỉ tiêu cụ thể",
         implements=None),
-    "party/nq03-ncp-2025_phu-luc-2-nhiem-vu.md": dict(
+    "nq03-ncp-2025_phu-luc-2-nhiem-vu.md": dict(
         kind="official", number=None, doc_type="PL", annex="II", issuer="Chính phủ", implements=IMPLEMENTS_57),
-    "party/nq57-ntw-2024_nghi-quyet-bo-chinh-tri.md": dict(
+    "nq57-ntw-2024_nghi-quyet-bo-chinh-tri.md": dict(
         kind="official", number="57-NQ/TW", doc_type="NQ", doc_type_name="Nghị quyết", issuer="Bộ Chính trị",
         issuer_code="TW", date="2024-12-22", place="Hà Nội", implements=None, term=None,
         summary="về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia",
         title="Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, công nghệ, "
               "đổi mới sáng tạo và chuyển đổi số quốc gia"),
-    "party/nq57_kl69_nq20-2012_bangoc.md#1": dict(
+    "nq57_kl69_nq20-2012_bangoc.md#1": dict(
         kind="official", number="57-NQ/TW", doc_type="NQ", issuer="Bộ Chính trị", issuer_code="TW", date="2024-12-22",
         summary="về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia",
         implements=None),
-    "party/nq57_kl69_nq20-2012_bangoc.md#2": dict(
+    "nq57_kl69_nq20-2012_bangoc.md#2": dict(
         kind="official", number="69-KL/TW", doc_type="KL", doc_type_name="Kết luận", issuer="Bộ Chính trị",
         issuer_code="TW", date="2024-01-11", implements=["20-NQ/TW"], term=None),
-    "party/nq57_kl69_nq20-2012_bangoc.md#3": dict(
+    "nq57_kl69_nq20-2012_bangoc.md#3": dict(
         kind="official", number="20-NQ/TW", doc_type="NQ", issuer="Ban Chấp hành Trung ương", issuer_code="TW",
         date="2012-11-01", place="Hà Nội", term=11, plenum=6, implements=None),
-    "party/nq57_kl69_nq20-2012_bangoc.md#4": dict(
+    "nq57_kl69_nq20-2012_bangoc.md#4": dict(
         kind="commentary", number=None, doc_type=None, issuer=None, date=None,
         title="So sánh Nghị quyết 57 với Nghị quyết 20 và Kết luận 69"),
-    "seed/hanoi-10-chuong-trinh-cong-tac-2021.txt": dict(
+    "hanoi-10-chuong-trinh-cong-tac-2021.txt": dict(
         kind="news", doc_type="news", publisher="Báo điện tử Chính phủ", dateline="Sáng 22/4", date=None, term=17,
         author="Gia Huy", number=None, implements=None),
 }
@@ -240,7 +240,7 @@ EXPECTED: dict[str, dict] = {
 
 def _corpus_documents(corpus: Path) -> dict[str, dict]:
     found = {}
-    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.name != "SOURCE.md"):
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.name.lower() not in FOLDER_NOTES):
         for doc in read_file(path, path.relative_to(corpus).as_posix()):
             for part in split_documents(doc):
                 found[part.key] = parse_metadata(part.text, title=part.title, source=part.source)
@@ -249,11 +249,9 @@ def _corpus_documents(corpus: Path) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def corpus_metadata() -> dict[str, dict]:
-    from conftest import SHARED_CORPUS
+    from conftest import CORPUS
 
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    return _corpus_documents(SHARED_CORPUS)
+    return _corpus_documents(CORPUS)
 
 
 def test_every_corpus_document_has_expectations(corpus_metadata: dict[str, dict]):

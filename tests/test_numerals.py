@@ -5,9 +5,9 @@ from tracuu.text.numerals import (expand_query, find_numbers, from_roman, from_w
                              to_roman, to_words)
 from tracuu.text.analyzer import fold
 
-from conftest import SHARED_CORPUS
+from conftest import CORPUS
 
-RESOLUTION_XIII = SHARED_CORPUS / "party" / "nghi-quyet-dai-hoi-xiii.txt"
+RESOLUTION_XIII = CORPUS / "nghi-quyet-dai-hoi-xiii.txt"
 
 
 def test_roman_round_trip_and_rejects():
@@ -86,7 +86,6 @@ def test_numeral_tokens_give_the_canonical_arabic_form():
     assert numeral_tokens("Nghị quyết Đại hội lần thứ XIII") == ["Đại hội 13"]
 
 
-@pytest.mark.skipif(not RESOLUTION_XIII.is_file(), reason="shared corpus absent")
 def test_real_resolution_numbers():
     text = RESOLUTION_XIII.read_text(encoding="utf-8")
     spans = find_numbers(text)

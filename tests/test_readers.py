@@ -88,6 +88,7 @@ def test_folder_is_read_recursively_in_order_with_relative_keys(tmp_path: Path):
     (root / "dang" / "tw" / "nq57.md").write_text("# Nghị quyết 57-NQ/TW\n", encoding="utf-8")
     (root / "b.txt").write_text("Kết luận 69-KL/TW", encoding="utf-8")
     (root / "README.md").write_text("Thêm văn bản vào đây.", encoding="utf-8")
+    (root / "SOURCE.md").write_text("Nguồn: Báo điện tử Chính phủ, 22/4/2021.", encoding="utf-8")
     (root / "dang" / "README.md").write_text("Văn bản của Đảng.", encoding="utf-8")
     (root / ".nhap.txt").write_text("bản nháp", encoding="utf-8")
     (root / ".git" / "config.txt").write_text("x", encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from tracuu.ingest.extracted import CleanedText, Heading, Table
 from tracuu.ingest.splitter import PassageSpan, split_passages
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from conftest import CORPUS, CORPUS_FILES
 
 XIII = """Đại hội đại biểu toàn quốc lần thứ XIII Đảng Cộng sản Việt Nam họp từ ngày 25/01/2021 đến ngày 01/02/2021, tại Thủ đô Hà Nội, sau khi thảo luận các văn kiện do Ban Chấp hành Trung ương Đảng khoá XII trình,
 QUYẾT NGHỊ
@@ -430,11 +430,7 @@ def test_spans_round_trip_through_offsets():
 
 # --- the real corpus ------------------------------------------------------------------------------------
 
-CORPUS_FILES = sorted(CORPUS.rglob("*.md")) + sorted(CORPUS.rglob("*.txt")) if CORPUS.is_dir() else []
-
-
-@pytest.mark.skipif(not CORPUS_FILES, reason="shared corpus not present")
-@pytest.mark.parametrize("path", [p for p in CORPUS_FILES if p.name != "SOURCE.md"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
 def test_real_corpus_files(path):
     cleaned = standin_clean(path.read_text(encoding="utf-8"), markdown=path.suffix == ".md")
     passages = split_passages(cleaned)
@@ -445,9 +441,8 @@ def test_real_corpus_files(path):
     assert all(doubled_words(t) <= 200 for t in texts(cleaned, tokened))
 
 
-@pytest.mark.skipif(not (CORPUS / "party" / "nghi-quyet-dai-hoi-xiii.txt").is_file(), reason="shared corpus not present")
 def test_first_forty_lines_of_the_xiii_resolution():
-    raw = (CORPUS / "party" / "nghi-quyet-dai-hoi-xiii.txt").read_text(encoding="utf-8")
+    raw = (CORPUS / "nghi-quyet-dai-hoi-xiii.txt").read_text(encoding="utf-8")
     cleaned = CleanedText.identity("\n".join(raw.split("\n")[:40]))
     passages = split_passages(cleaned)
     assert_well_formed(cleaned, passages)

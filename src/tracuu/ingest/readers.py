@@ -19,13 +19,15 @@ FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm
            ".docx": "docx", ".jsonl": "jsonl"}
 SUPPORTED = "supported: " + ", ".join(FORMATS)
 _TITLE_MAX = 200
+# A folder's own description (what it holds, where it came from): read by people, not indexed as a document.
+FOLDER_NOTES = {"readme.md", "source.md"}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_paths(paths: Sequence[str | Path]) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
     """Every document under `paths`, in a stable order; what cannot be read comes as an error, and reading goes on.
 
-    A folder is read recursively (hidden files and folders skipped, and a README.md right inside it); keys are
+    A folder is read recursively (hidden files and folders skipped, and a README.md or SOURCE.md right inside it); keys are
     posix paths relative to it. A single file's key is its name.
     """
     for given in paths:
@@ -63,7 +65,7 @@ def _files_under(root: Path) -> list[Path]:
                 continue
             if child.is_dir():
                 walk(child)
-            elif child.is_file() and not (folder == root and child.name.lower() == "readme.md"):
+            elif child.is_file() and not (folder == root and child.name.lower() in FOLDER_NOTES):
                 found.append(child)
 
     walk(root)
