@@ -23,6 +23,7 @@ from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, Inval
 from tracuu.index import Index
 
 from . import schemas as s
+from .docs import add_offline_docs
 from .handlers import JSONResponse, UploadSizeGuard, add_error_handlers
 from .uploads import inside, safe_name, staged
 
@@ -85,7 +86,7 @@ def create_app(index_path: str | Path, *, token: str | None = None, read_token: 
     """
     state = _State(index or Index.open(index_path), _setting(token, "TRACUU_API_TOKEN"),
                    _setting(read_token, "TRACUU_API_READ_TOKEN"), max_upload_bytes)
-    app = FastAPI(title="tracuu", version=__version__, responses=ERRORS,
+    app = FastAPI(title="tracuu", version=__version__, responses=ERRORS, docs_url=None, redoc_url=None,
                   description="Tra cứu văn bản Đảng và Nhà nước: tìm theo nghĩa (có dấu hoặc không dấu), "
                               "trích dẫn đúng nguyên văn. Search Vietnamese Party and State documents by meaning.")
     app.state.tracuu = state
@@ -108,6 +109,7 @@ def create_app(index_path: str | Path, *, token: str | None = None, read_token: 
     _read_routes(app, can_read)
     _write_routes(app, state, can_write)
     _page_routes(app, state)
+    add_offline_docs(app)
     return app
 
 

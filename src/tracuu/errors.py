@@ -1,6 +1,8 @@
 """The one error tree of tracuu: every failure a user can meet, with its context and its fix."""
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class TracuuError(Exception):
     """Base of every error tracuu raises on purpose; `fix` says what the user should do."""
@@ -23,6 +25,18 @@ class UnreadableDocumentError(TracuuError):
         super().__init__(f"{path}: {reason}", fix=fix)
         self.path = path
         self.reason = reason
+
+
+class PathNotFoundError(TracuuError):
+    """A file or folder given to build or add does not exist: a typo, not an unreadable document."""
+
+    http_status = 404
+
+    def __init__(self, path: str) -> None:
+        # Vietnamese like the rest of the CLI's words: "no such file or folder".
+        super().__init__(f"{path}: không có tệp hoặc thư mục",
+                         fix=f"kiểm tra lại đường dẫn; xem thư mục chứa nó có gì: ls {Path(path).parent}")
+        self.path = path
 
 
 class IndexNotFoundError(TracuuError):
@@ -104,7 +118,7 @@ class DocumentNotFoundError(TracuuError):
     http_status = 404
 
     def __init__(self, document_id: str) -> None:
-        super().__init__(f"no document {document_id!r} in the index", fix="list them with: tracuu info --documents")
+        super().__init__(f"no document {document_id!r} in the index", fix="list them with: tracuu documents")
         self.document_id = document_id
 
 

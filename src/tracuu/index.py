@@ -30,7 +30,8 @@ from tracuu.retrieval.titles import DocumentTitles
 from tracuu.backends.embedded.store import StoredDocument
 
 MAX_QUERY_CHARS = 2000
-MAX_K = 1000
+MAX_K = 1000  # how deep one search may go (the HTTP API pages through it with offset)
+MAX_PAGE = 100  # results one request returns: the CLI's -k and the HTTP API's k share this limit
 MODES = ("hybrid", "lexical", "dense")
 QUERY_CACHE = 1024
 DOC_CACHE = 32
@@ -197,8 +198,8 @@ class Index:
     def quotes(self, topic: str, k: int = 5, *, doc_type: str | None = None, issuer: str | None = None,
                date_from: str | None = None, date_to: str | None = None) -> list[Quote]:
         """Quotable, self-contained sentences on `topic`, verbatim and cited, official documents first."""
-        if not isinstance(k, int) or not 1 <= k <= 100:
-            raise InvalidQueryError("k", f"must be between 1 and 100, got {k!r}")
+        if not isinstance(k, int) or not 1 <= k <= MAX_PAGE:
+            raise InvalidQueryError("k", f"must be between 1 and {MAX_PAGE}, got {k!r}")
         return quoting.quotes(self, topic, k, doc_type=doc_type, issuer=issuer, date_from=date_from,
                               date_to=date_to)
 

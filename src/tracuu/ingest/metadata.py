@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tracuu.text.cut import cut
 from tracuu.text.document_patterns import (CONGRESS, DATE, DATELINE, DMY, FIELD_ORDER, HEADING_TYPES, IMPLEMENTS,
                                 ISSUER_CODES, ISSUER_TEXT, KNOWN_ISSUERS, NOT_ISSUERS, OF_ISSUER, PLACE_DATE,
                                 PLENUM, PUBLISHERS, RULE, SIGNATURE, STATE_TYPE_NAMES, Symbol, TERM, TYPE_NAMES,
@@ -278,7 +279,4 @@ def _news(meta: dict[str, Any], lines: list[str], title: str) -> None:
 
 
 def _clip(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return cut(text, limit)

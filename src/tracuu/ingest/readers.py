@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from tracuu.text import legacy_encodings
-from tracuu.errors import UnreadableDocumentError
+from tracuu.errors import PathNotFoundError, UnreadableDocumentError
 from tracuu.ingest.extracted import ExtractedDocument
 from tracuu.ingest.markdown_clean import html_title
 
@@ -28,7 +28,8 @@ def read_paths(paths: Sequence[str | Path]) -> Iterator[ExtractedDocument | Unre
     """Every document under `paths`, in a stable order; what cannot be read comes as an error, and reading goes on.
 
     A folder is read recursively (hidden files and folders skipped, and a README.md or SOURCE.md right inside it); keys are
-    posix paths relative to it. A single file's key is its name.
+    posix paths relative to it. A single file's key is its name. A path that does not exist raises
+    PathNotFoundError (before anything is written).
     """
     for given in paths:
         root = Path(given)
@@ -38,7 +39,8 @@ def read_paths(paths: Sequence[str | Path]) -> Iterator[ExtractedDocument | Unre
         elif root.is_file():
             yield from _entries(root, root.name)
         else:
-            yield UnreadableDocumentError(str(root), "no such file or folder", fix="check the path")
+            # A path the user typed that does not exist stops the whole build or add: the others are not enough.
+            raise PathNotFoundError(str(root))
 
 
 def read_file(path: Path, key: str) -> list[ExtractedDocument]:
