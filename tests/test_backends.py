@@ -179,7 +179,7 @@ def test_cli_takes_a_milvus_address(tmp_path, capsys):
     hit = json.loads(capsys.readouterr().out)["hits"][0]
     assert "70%" in hit["text"] and hit["document"]["id"] == "nghi-quyet-mau.txt"
     assert main(["info", "--index", uri]) == 0
-    assert "4 documents" in capsys.readouterr().out
+    assert "4 văn bản" in capsys.readouterr().out
     assert main(["remove", "bai-bao.md", "--index", uri]) == 0
     capsys.readouterr()
     assert main(["documents", "--index", uri, "--json"]) == 0

@@ -22,6 +22,13 @@ _SENTENCE_END = frozenset('.:;!?"”»…')
 _LIST_MARK = re.compile(r"^[a-zđ][).]\s")
 _SPLIT_WORD_HEAD = re.compile(r"(?:^|\s)[A-Za-z]{2,}-$")
 _SPLIT_WORD_TAIL = re.compile(r"^[a-z]+(?![^\W\d_])")
+# News page furniture: a photo credit ("Ảnh: VGP/Gia Huy", "(Ảnh: TTXVN)"), alone or closing its caption line, and
+# the author's byline closing the article ("Gia Huy"). It stays in the extracted text (offsets point there), but out
+# of passages: a caption is not what an article says, and "Ảnh: VGP" would be quoted and searched as text.
+_PHOTO_CREDIT = re.compile(r"(?:^|[.!?]\s+)\(?(?:Ảnh|Nguồn ảnh)(?: minh h[oọ]ạ?| minh hoạ)?\s*:\s*[^.;!?()]{1,60}\)?$"
+                           r"|^\(?Ảnh minh h(?:ọa|oạ)\)?$")
+_CAPTION_MAX = 250  # a longer line that ends with a credit is a paragraph, not a caption
+_BYLINE = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\d_]*\s){1,3}[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\d_]*$")
 _RUNNING_DEPTH = 2  # lines from the top and the bottom of a page that can be a running header or footer
 _RUNNING_MIN_PAGES = 3
 
@@ -36,6 +43,8 @@ def clean(doc: ExtractedDocument) -> CleanedText:
     if doc.format in ("md", "docx"):
         lines = markdown_lines(lines, inline=doc.format == "md")
     lines = [_squeeze(line) for line in lines]
+    if doc.format in ("txt", "md", "html", "docx"):
+        lines = _drop_news_furniture(lines)
     if doc.format in _REFLOWED:
         lines = _join_broken([ln for ln in lines if not _is_page_number(ln)])
     return _assemble(lines, len(doc.text))
@@ -45,6 +54,20 @@ def _squeeze(line: Line) -> Line:
     text = line.text.sub(_SPACES, " ").strip()
     kind = "blank" if not text.text else line.kind
     return Line(text, kind, line.level, line.header, line.table)
+
+
+def _drop_news_furniture(lines: list[Line]) -> list[Line]:
+    """Photo captions with their credit, and a closing byline: a few Title Case words after a long last paragraph
+    (an official document ends with its signer under an upper-case title instead, which stays)."""
+    kept = [ln for ln in lines if not (ln.kind == "text" and len(ln.text.text) <= _CAPTION_MAX
+                                       and _PHOTO_CREDIT.search(ln.text.text))]
+    texts = [i for i, ln in enumerate(kept) if ln.kind != "blank"]
+    if len(texts) >= 2:
+        last, before = kept[texts[-1]], kept[texts[-2]]
+        if (last.kind == "text" and len(last.text.text) <= 40 and _BYLINE.match(last.text.text)
+                and len(before.text.text) > 200 and before.text.text.endswith((".", "”", "\"", "…"))):
+            del kept[texts[-1]]
+    return kept
 
 
 def _is_page_number(line: Line) -> bool:
