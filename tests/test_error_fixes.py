@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -126,6 +125,7 @@ def test_missing_query_and_bad_filter_fixes_run(index_dir, capsys):
 
 def test_missing_extra_fixes_name_real_extras():
     """pip cannot run offline in a test: the extra each fix installs must at least exist in pyproject.toml."""
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads pyproject.toml")
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     named = set()
     for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "api").rglob("*.py")]:
