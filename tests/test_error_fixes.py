@@ -152,3 +152,20 @@ def test_every_tracuu_command_in_a_fix_parses():
             parser().parse_args(shlex.split(command)[1:])
         except SystemExit as exc:  # 2 on an unknown verb or option; 0 for --help
             assert exc.code == 0, command
+
+
+def test_the_api_reports_a_missing_path_in_the_same_words(index_dir, monkeypatch):
+    """An upload whose staged file is gone before it is read (another process cleaned the folder): 404, same text."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+    from tracuu_api.app import create_app
+
+    real_add = tracuu.Index.add
+    monkeypatch.setattr(tracuu.Index, "add", lambda self, paths, **kw: real_add(
+        self, [Path(p).with_name("da-bi-xoa.txt") for p in paths], **kw))
+    client = TestClient(create_app(index_dir, token="bi-mat", read_token=""))
+    got = client.post("/documents", files={"file": ("moi.txt", "Nội dung mới.".encode())},
+                      headers={"Authorization": "Bearer bi-mat"})
+    assert got.status_code == 404
+    assert got.json()["error"].endswith("da-bi-xoa.txt: không có tệp hoặc thư mục") and "ls " in got.json()["fix"]
+    assert [d.id for d in tracuu.open_index(index_dir).documents()] == ["bai-bao.md", "nghi-quyet-mau.txt"]
