@@ -194,8 +194,11 @@ def test_upload_search_replace_delete(client, index_path):
     assert (index_path / "uploads" / "ke-hoach-moi.md").read_bytes() == text
     hits = client.get("/search", params={"q": "ha tang so hien dai", "k": 1}).json()["hits"]
     assert hits[0]["document"]["id"] == "ke-hoach-moi.md"
-    assert _upload(client, "ke-hoach-moi.md", text).status_code == 200  # unchanged
-    replaced = _upload(client, "ke-hoach-moi.md", "Kế hoạch sửa đổi về chuyển đổi số.".encode())
+    assert "ke-hoach-moi.md" in _error(_upload(client, "ke-hoach-moi.md", text), 409)["error"]  # no silent replace
+    assert client.post("/documents?replace=true", files={"file": ("ke-hoach-moi.md", text)},
+                       headers=AUTH).status_code == 200  # unchanged
+    replaced = client.post("/documents?replace=true", headers=AUTH,
+                           files={"file": ("ke-hoach-moi.md", "Kế hoạch sửa đổi về chuyển đổi số.".encode())})
     assert replaced.status_code == 201 and replaced.json()["report"]["replaced"] == ["ke-hoach-moi.md"]
     gone = client.delete("/documents/ke-hoach-moi.md", headers=AUTH)
     assert gone.status_code == 200 and gone.json()["report"]["documents"] == 3
