@@ -351,10 +351,15 @@ def test_serve_verb_runs_uvicorn_with_the_app_factory(index_path, monkeypatch):
     import uvicorn
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: seen.update(app=app, host=host, port=port))
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: seen.update(app=app, host=host, port=port,
+                                                                                  **kw))
     assert main(["serve", "--index", str(index_path), "--port", "8123"]) == 0
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
-    assert TestClient(seen["app"]).get("/health").json()["documents"] == 3
+    assert seen["timeout_keep_alive"] <= 30 and seen["h11_max_incomplete_event_size"] <= 64 * 1024
+    assert TestClient(seen["app"], base_url="http://127.0.0.1:8123").get("/health").json()["documents"] == 3
+    assert TestClient(seen["app"], base_url="http://localhost:8123").get("/health").status_code == 200
+    # Any other Host (a rebound DNS name) is refused: only the bind address and localhost by default.
+    _error(TestClient(seen["app"], base_url="http://attacker.example:8123").get("/health"), 400)
 
 
 def test_serve_without_an_index_fails_with_a_fix(tmp_path, capsys):
