@@ -26,7 +26,7 @@ from tracuu.text.document_patterns import iso_date
 
 from . import schemas as s
 from .handlers import JSONResponse, add_error_handlers
-from .limits import MAX_UPLOAD_BYTES, Budgets, DocumentExistsError, UploadDeadline
+from .limits import MAX_UPLOAD_BYTES, Budgets, DocumentExistsError, UploadDeadline, budgets_from_env
 from .middleware import Access, Guard
 from .uploads import inside, installed, received, remove_leftovers, safe_name
 
@@ -92,11 +92,11 @@ def create_app(index_path: str | Path, *, token: str | None = None, read_token: 
 
     `token` (default: $TRACUU_API_TOKEN) enables uploads and deletions for requests bearing it; with none, writes
     answer 403. `read_token` (default: $TRACUU_API_READ_TOKEN) also protects the read endpoints. Pass "" to
-    switch either off regardless of the environment. `budgets` bound what one request may cost (api/limits.py);
+    switch either off regardless of the environment. `budgets` bound what one request may cost (api/limits.py; default: limits.budgets_from_env);
     `allowed_hosts` (default: $TRACUU_ALLOWED_HOSTS, comma-separated, else any) are the Host names answered;
     `tracuu serve` passes its bind address and localhost.
     """
-    budgets = budgets or Budgets(upload_bytes=max_upload_bytes)
+    budgets = budgets or budgets_from_env(max_upload_bytes)
     access = Access(_setting(token, "TRACUU_API_TOKEN"), _setting(read_token, "TRACUU_API_READ_TOKEN"))
     state = _State(index or Index.open(index_path), access, budgets)
     if allowed_hosts is None and os.environ.get("TRACUU_ALLOWED_HOSTS"):

@@ -4,6 +4,7 @@ Every refusal here is a TracuuError, so it reaches the client as {"error", "fix"
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,14 @@ class Budgets:
     upload_seconds: float = UPLOAD_SECONDS
     upload_passages: int = UPLOAD_PASSAGES
     read: ReadBudget = UPLOAD_READ
+
+
+def budgets_from_env(upload_bytes: int = MAX_UPLOAD_BYTES) -> Budgets:
+    """The defaults, with $TRACUU_UPLOAD_SECONDS and $TRACUU_UPLOAD_PASSAGES where set (a slow machine, big
+    documents)."""
+    return Budgets(upload_bytes=upload_bytes,
+                   upload_seconds=float(os.environ.get("TRACUU_UPLOAD_SECONDS") or UPLOAD_SECONDS),
+                   upload_passages=int(os.environ.get("TRACUU_UPLOAD_PASSAGES") or UPLOAD_PASSAGES))
 
 
 class RequestTooLargeError(TracuuError):
