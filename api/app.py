@@ -92,7 +92,8 @@ def create_app(index_path: str | Path, *, token: str | None = None, read_token: 
 
     `token` (default: $TRACUU_API_TOKEN) enables uploads and deletions for requests bearing it; with none, writes
     answer 403. `read_token` (default: $TRACUU_API_READ_TOKEN) also protects the read endpoints. Pass "" to
-    switch either off regardless of the environment. `budgets` bound what one request may cost (api/limits.py; default: limits.budgets_from_env);
+    switch either off regardless of the environment. `budgets` bound what one request may cost (api/limits.py;
+    default: limits.budgets_from_env);
     `allowed_hosts` (default: $TRACUU_ALLOWED_HOSTS, comma-separated, else any) are the Host names answered;
     `tracuu serve` passes its bind address and localhost.
     """
