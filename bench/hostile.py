@@ -226,7 +226,7 @@ def cjk_query(port: int, cap: float) -> dict:
     query = "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(1000))
     times = []
     for n in range(3):
-        body = json.dumps({"q": query + str(n), "k": 5, "mode": "dense"}).encode()
+        body = json.dumps({"q": query[:999] + str(n), "k": 5, "mode": "dense"}).encode()
         head = (f"POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {READ}\r\nConnection: close\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
         started = time.perf_counter()
@@ -318,6 +318,41 @@ def _context(index: Path) -> dict:
             "pdf": tiny_pdf("Ke hoach chuyen doi so cua tinh nam 2025"), "shipped": "nghi-quyet-dai-hoi-xiii.txt"}
 
 
+LONG_QUERY = ("Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng xác định những mục tiêu, nhiệm vụ và giải "
+              "pháp chủ yếu nào để phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, nâng "
+              "cao năng suất lao động, tỷ lệ lao động qua đào tạo có bằng cấp, chứng chỉ và tỷ lệ đô thị hóa đến năm "
+              "2025, tầm nhìn đến năm 2030 và năm 2045?")
+ENCODING = """
+import random, sys, time
+import tracuu
+index = tracuu.open_index(sys.argv[1])
+rng = random.Random(5)
+cjk = "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(1000))
+emoji = "".join(chr(0x1F600 + rng.randrange(80)) for _ in range(1000))
+index.query_vector("khởi động")
+for name, query in (("short query", "tỷ lệ lao động qua đào tạo"), ("long query", sys.argv[2]),
+                    ("1000 CJK chars", cjk), ("1000 emoji", emoji)):
+    cpu, wall = [], []
+    for n in range(3):  # a new text each time: the query cache would answer a repeat
+        text = str(n) + query[1:]
+        c, w = time.thread_time(), time.perf_counter()
+        index.query_vector(text)
+        cpu.append(time.thread_time() - c)
+        wall.append(time.perf_counter() - w)
+    tokens = index.encoder.count_tokens(query)
+    print(f"{name:<16}{len(query):>7}{tokens:>8}{min(cpu):>10.3f}{min(wall):>10.3f}")
+"""
+
+
+def encoding_cost(tree: Path, links: Path, index: Path) -> None:
+    """Index.query_vector on the tree's own code, one OpenMP thread as `tracuu serve` runs it: CPU seconds of the
+    encoding thread (what a quiet machine would take) and wall seconds (what this one took)."""
+    env = {**os.environ, "PYTHONPATH": f"{tree / 'src'}:{links}", "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    print(f"# query encoding (Index.query_vector, best of 3, load {os.getloadavg()[0]:.1f})")
+    print(f"{'query':<16}{'chars':>7}{'tokens':>8}{'cpu s':>10}{'wall s':>10}", flush=True)
+    subprocess.run([sys.executable, "-c", ENCODING, str(index), LONG_QUERY], env=env, check=False)
+
+
 def _generation(root: Path) -> str:
     return (root / "CURRENT").read_text(encoding="utf-8").strip()
 
@@ -328,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default=str(HERE / ".cache" / "party"), help="index to copy (its live generation)")
     p.add_argument("--cap", type=float, default=30.0, help="seconds before a request is given up")
     p.add_argument("--max-rss", type=float, default=3000.0, help="MB of server RSS before it is killed")
-    p.add_argument("--only", default="", help="comma-separated input names")
+    p.add_argument("--only", default="", help="comma-separated input names (and 'encoding')")
     args = p.parse_args(argv)
     tree = Path(args.tree).resolve()
     chosen = [n for n in INPUTS if not args.only or n in args.only.split(",")]
@@ -341,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
                                 capture_output=True).stdout.strip()
         print(f"# tree {tree} ({commit}), {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; bomb {len(context['bomb']) // 1024} KB, "
               f"5 MB-text docx {len(context['text_docx']) // 1024} KB, 100k-page PDF {len(context['pages']) >> 20} MB")
+        if not args.only or "encoding" in args.only.split(","):
+            encoding_cost(tree, links, Path(args.index))
         print(f"{'input':<30}{'status':>9}{'seconds':>9}{'RSS MB':>8}{'peak':>7}{'sent MB':>9}  changed / note")
         for name in chosen:
             root = Path(tmp) / "index"
