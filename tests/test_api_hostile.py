@@ -336,7 +336,7 @@ def test_long_cjk_and_emoji_queries_are_cut_to_the_query_window(index_path, monk
     e5 = load_encoder("e5-small")  # its tokenizer only (no encoding): a CJK or emoji character is a token or more
     for query in ("中文字符" * 250, "😀🚀" * 500, "phát triển " * 200):
         cut = clip_query(e5, query)
-        assert 80 <= e5.count_tokens(cut) <= 96 and query.startswith(cut) and len(cut) < len(query)
+        assert 50 <= e5.count_tokens(cut) <= 64 and query.startswith(cut) and len(cut) < len(query)
     assert clip_query(e5, "tuổi thọ trung bình") == "tuổi thọ trung bình"
     encoder = HashingEncoder()
     client = _client(index_path)
@@ -345,4 +345,4 @@ def test_long_cjk_and_emoji_queries_are_cut_to_the_query_window(index_path, monk
     real = index.encoder.encode_query
     monkeypatch.setattr(index.encoder, "encode_query", lambda text: (seen.append(text), real(text))[1])
     assert client.get("/search", params={"q": ("phát triển khoa học " * 100)[:1000], "mode": "dense"}).status_code == 200
-    assert seen and all(encoder.count_tokens(t) <= 96 for t in seen)
+    assert seen and all(encoder.count_tokens(t) <= 64 for t in seen)
