@@ -20,8 +20,9 @@ JSON_BODY_SECONDS = 15.0
 UPLOAD_SECONDS = 60.0
 UPLOAD_PASSAGES = 5000
 # An upload is read by one request while the write lock waits: tighter than a `tracuu build` of a whole corpus.
-# 2M characters is 25 times the longest document of the shared corpus (75K) and is cleaned and split in about 15 s
-# on a busy 2-core machine (bench/hostile.py), the longest the write lock can go without a budget check.
+# 2M characters is 25 times the longest document of the shared corpus (75K, 154 passages). Index.add cleans and
+# splits one document between two budget checks: for 2M characters 9 CPU-s (30 s wall at load 15 on 2 cores),
+# the longest the write lock can go unchecked; 5000 passages is about 2.4M characters of corpus-like prose.
 UPLOAD_READ = ReadBudget(max_chars=2_000_000, max_bytes=MAX_UPLOAD_BYTES, max_pages=2000,
                          max_unzipped=32 * 1024 * 1024, max_ratio=100.0, max_documents=5000)
 
