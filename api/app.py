@@ -19,16 +19,15 @@ from pydantic import ValidationError
 
 from tracuu import __version__
 from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, InvalidQueryError, PassageNotFoundError,
-                           UnreadableDocumentError, UploadRejectedError, WriteBusyError)
+                           UploadRejectedError, WriteBusyError)
 from tracuu.index import Index
-from tracuu.ingest.readers import read_file
 from tracuu.text.document_patterns import iso_date
 
 from . import schemas as s
 from .handlers import JSONResponse, add_error_handlers
 from .limits import MAX_UPLOAD_BYTES, Budgets, DocumentExistsError, UploadDeadline, budgets_from_env
 from .middleware import Access, Guard
-from .uploads import inside, installed, received, remove_leftovers, safe_name
+from .uploads import inside, installed, readable, received, remove_leftovers, safe_name, watch_disconnect
 
 STATIC = Path(__file__).resolve().parent / "static"
 UPLOADS = "uploads"
@@ -93,9 +92,8 @@ def create_app(index_path: str | Path, *, token: str | None = None, read_token: 
     `token` (default: $TRACUU_API_TOKEN) enables uploads and deletions for requests bearing it; with none, writes
     answer 403. `read_token` (default: $TRACUU_API_READ_TOKEN) also protects the read endpoints. Pass "" to
     switch either off regardless of the environment. `budgets` bound what one request may cost (api/limits.py;
-    default: limits.budgets_from_env);
-    `allowed_hosts` (default: $TRACUU_ALLOWED_HOSTS, comma-separated, else any) are the Host names answered;
-    `tracuu serve` passes its bind address and localhost.
+    default: limits.budgets_from_env); `allowed_hosts` (default: $TRACUU_ALLOWED_HOSTS, comma-separated, else
+    any) are the Host names answered; `tracuu serve` passes its bind address and localhost.
     """
     budgets = budgets or budgets_from_env(max_upload_bytes)
     access = Access(_setting(token, "TRACUU_API_TOKEN"), _setting(read_token, "TRACUU_API_READ_TOKEN"))
@@ -272,7 +270,7 @@ def _write_routes(app: FastAPI, state: _State, can_write: Callable[..., Index]) 
         return state.write_lock
 
     @app.post("/documents", status_code=201, response_model=s.WriteOut, tags=["cập nhật"],
-              summary="Thêm một văn bản (.txt .md .html .pdf .docx .jsonl, tối đa 20 MB); thay văn bản cũ: ?replace=true",
+              summary="Thêm một văn bản (.txt .md .html .pdf .docx .jsonl, tối đa 20 MB); thay bản cũ: ?replace=true",
               responses={403: {"model": s.ErrorOut}, 409: {"model": s.ErrorOut}, 413: {"model": s.ErrorOut}})
     async def upload(request: Request, file: UploadFile = File(description="tệp văn bản"),
                      replace: bool = Query(False, description="thay văn bản cùng mã đã có trong chỉ mục"),
@@ -281,7 +279,7 @@ def _write_routes(app: FastAPI, state: _State, can_write: Callable[..., Index]) 
         name = safe_name(file.filename)
         outcome: list[Any] = []
         async with anyio.create_task_group() as watch:
-            watch.start_soon(_watch_disconnect, request, deadline)
+            watch.start_soon(watch_disconnect, request, deadline.gone)
             try:
                 outcome.append(await anyio.to_thread.run_sync(_upload, index, name, file.file, replace, deadline))
             except Exception as exc:  # raised below, outside the group, which would wrap it in an ExceptionGroup
@@ -297,7 +295,7 @@ def _write_routes(app: FastAPI, state: _State, can_write: Callable[..., Index]) 
 
     def _upload(index: Index, name: str, data: Any, replace: bool, deadline: UploadDeadline) -> Any:
         with received(state.uploads, name, data, state.max_upload_bytes) as incoming:
-            ids = _readable(incoming, name, state.budgets)
+            ids = readable(incoming, name, state.budgets.read)
             deadline.check()
             target = state.uploads / name
             taken = sorted(d.id for d in index.documents() if d.id in ids or Path(d.source) == target)
@@ -328,28 +326,6 @@ def _write_routes(app: FastAPI, state: _State, can_write: Callable[..., Index]) 
         finally:
             lock.release()
         return JSONResponse({"documents": [document_id], "report": report.to_dict()})
-
-
-def _readable(path: Path, name: str, budgets: Budgets) -> set[str]:
-    """The ids of the documents in an upload, read under the upload budget before the write lock is taken: what
-    cannot be read (no text, over a budget, a bad .jsonl line) is refused here and the index is never touched."""
-    try:
-        docs = read_file(path, name, budgets.read)
-    except UnreadableDocumentError as err:
-        reason = "no text: nothing could be extracted from it" if err.reason == "empty" else err.reason
-        where = err.path.rpartition("/")[2] if err.path.startswith(str(path)) else name
-        raise UploadRejectedError(where, reason + "; the index is unchanged",
-                                  fix=err.fix or "check that the file opens and has a text layer") from None
-    return {d.key for d in docs}
-
-
-async def _watch_disconnect(request: Request, deadline: UploadDeadline) -> None:
-    """Tell the upload's worker thread when the client hangs up: it stops at its next budget check."""
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            deadline.gone.set()
-            return
 
 
 # -- the web page -----------------------------------------------------------------------------------------------

@@ -9,14 +9,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
 import unicodedata
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator
 
-from tracuu.errors import UploadRejectedError, UploadTooLargeError
+from tracuu.errors import UnreadableDocumentError, UploadRejectedError, UploadTooLargeError
+from tracuu.ingest.limits import ReadBudget
+from tracuu.ingest.readers import read_file
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx", ".jsonl")
 MAX_NAME_BYTES = 200  # UTF-8 bytes: file systems count bytes (255), and "ệ" is 3 of them
@@ -115,3 +118,25 @@ def _copy(data: BinaryIO, dest: Path, limit_bytes: int, name: str) -> None:
             out.write(block)
     if size == 0:
         raise UploadRejectedError(name, "the upload is empty", fix="send a file with some text in it")
+
+
+def readable(path: Path, name: str, budget: ReadBudget) -> set[str]:
+    """The ids of the documents in an upload, read under the upload budget before the write lock is taken: what
+    cannot be read (no text, over a budget, a bad .jsonl line) is refused here and the index is never touched."""
+    try:
+        docs = read_file(path, name, budget)
+    except UnreadableDocumentError as err:
+        reason = "no text: nothing could be extracted from it" if err.reason == "empty" else err.reason
+        where = err.path.rpartition("/")[2] if err.path.startswith(str(path)) else name
+        raise UploadRejectedError(where, reason + "; the index is unchanged",
+                                  fix=err.fix or "check that the file opens and has a text layer") from None
+    return {d.key for d in docs}
+
+
+async def watch_disconnect(request: Any, gone: threading.Event) -> None:
+    """Tell the upload's worker thread when the client hangs up: it stops at its next budget check."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            gone.set()
+            return

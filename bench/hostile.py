@@ -210,7 +210,8 @@ def json_no_token(port: int, cap: float) -> dict:
 
 
 def json_stream_no_token(port: int, cap: float) -> dict:
-    head = "POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    head = ("POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n")
     return send(port, head, lambda: (b'{"question": "', *_zeros(4 << 30)()), cap, chunked=True)
 
 
@@ -374,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
         context = _context(Path(args.index))
         commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], text=True,
                                 capture_output=True).stdout.strip()
-        print(f"# tree {tree} ({commit}), {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; bomb {len(context['bomb']) // 1024} KB, "
+        print(f"# tree {tree} ({commit}), {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "
+              f"bomb {len(context['bomb']) // 1024} KB, "
               f"5 MB-text docx {len(context['text_docx']) // 1024} KB, 100k-page PDF {len(context['pages']) >> 20} MB")
         if not args.only or "encoding" in args.only.split(","):
             encoding_cost(tree, links, Path(args.index))

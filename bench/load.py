@@ -202,13 +202,17 @@ def main(argv: list[str] | None = None) -> int:
             tally, elapsed, cycles = asyncio.run(_run(f"http://127.0.0.1:{port}", args))
         finally:
             server.terminate()
-            server.wait(10)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:  # still inside a long encoding: it has nothing left to save
+                server.kill()
+                server.wait(10)
     total = sum(len(v) for v in tally.latency.values())
     errors = sum(tally.errors.values())
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"# {os.cpu_count()} CPUs, load average {load:.1f} at the end (other work on the machine skews figures)")
-    print(f"{args.clients} clients (+{args.hostile} hostile), {elapsed:.1f}s, {total} requests ({total / elapsed:.0f}/s), "
-          f"{errors} errors, {cycles} add+remove cycles")
+    print(f"{args.clients} clients (+{args.hostile} hostile), {elapsed:.1f}s, {total} requests "
+          f"({total / elapsed:.0f}/s), {errors} errors, {cycles} add+remove cycles")
     print(f"{'request':<18}{'count':>8}{'errors':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for kind, values in sorted(tally.latency.items()):
         print(f"{kind:<18}{len(values):>8}{tally.errors.get(kind, 0):>8}{_pct(values, .5) * 1e3:>10.1f}"
