@@ -1,16 +1,16 @@
 """The HTTP face of tracuu: `create_app(index_path)` builds a FastAPI app over one index (no module-level state)."""
 from __future__ import annotations
 
-import hmac
 import os
 import re
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from fastapi import Depends, FastAPI, File, Query, UploadFile
+import anyio
+from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,24 +19,26 @@ from pydantic import ValidationError
 
 from tracuu import __version__
 from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, InvalidQueryError, PassageNotFoundError,
-                           UnauthorizedError, UploadRejectedError, WriteBusyError, WritesDisabledError)
+                           UploadRejectedError, WriteBusyError)
 from tracuu.index import Index
+from tracuu.text.document_patterns import iso_date
 
 from . import schemas as s
 from .docs import add_offline_docs
-from .handlers import JSONResponse, UploadSizeGuard, add_error_handlers
-from .uploads import inside, safe_name, staged
+from .handlers import JSONResponse, add_error_handlers
+from .limits import MAX_UPLOAD_BYTES, Budgets, DocumentExistsError, UploadDeadline, budgets_from_env
+from .middleware import Access, Guard
+from .uploads import inside, installed, readable, received, remove_leftovers, safe_name, watch_disconnect
 
 STATIC = Path(__file__).resolve().parent / "static"
 UPLOADS = "uploads"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 WRITE_WAIT_S = 120.0
 RELOAD_EVERY_S = 1.0
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": s.ErrorOut} for code in (401, 404, 422)}
-_DATE = [(re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
-         (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), (3, 2, 1))]
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": s.ErrorOut} for code in (400, 401, 404, 413, 422, 500)}
+_DATE = [(re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
+         (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"), (3, 2, 1))]
 
 
 @dataclass
@@ -44,11 +46,18 @@ class _State:
     """Everything one app holds: its index, its tokens, and the lock that serializes writes."""
 
     index: Index
-    token: str | None
-    read_token: str | None
-    max_upload_bytes: int
+    access: Access
+    budgets: Budgets
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     checked: float = 0.0
+
+    @property
+    def token(self) -> str | None:
+        return self.access.token
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.budgets.upload_bytes
 
     @property
     def uploads(self) -> Path:
@@ -77,33 +86,38 @@ def _setting(value: Any, env: str) -> str | None:
 
 
 def create_app(index_path: str | Path, *, token: str | None = None, read_token: str | None = None,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES, index: Index | None = None) -> FastAPI:
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, index: Index | None = None, budgets: Budgets | None = None,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """An app serving the index at `index_path`.
 
     `token` (default: $TRACUU_API_TOKEN) enables uploads and deletions for requests bearing it; with none, writes
     answer 403. `read_token` (default: $TRACUU_API_READ_TOKEN) also protects the read endpoints. Pass "" to
-    switch either off regardless of the environment.
+    switch either off regardless of the environment. `budgets` bound what one request may cost (api/limits.py;
+    default: limits.budgets_from_env); `allowed_hosts` (default: $TRACUU_ALLOWED_HOSTS, comma-separated, else
+    any) are the Host names answered; `tracuu serve` passes its bind address and localhost.
     """
-    state = _State(index or Index.open(index_path), _setting(token, "TRACUU_API_TOKEN"),
-                   _setting(read_token, "TRACUU_API_READ_TOKEN"), max_upload_bytes)
+    budgets = budgets or budgets_from_env(max_upload_bytes)
+    access = Access(_setting(token, "TRACUU_API_TOKEN"), _setting(read_token, "TRACUU_API_READ_TOKEN"))
+    state = _State(index or Index.open(index_path), access, budgets)
+    if allowed_hosts is None and os.environ.get("TRACUU_ALLOWED_HOSTS"):
+        allowed_hosts = [h for h in os.environ["TRACUU_ALLOWED_HOSTS"].split(",") if h.strip()]
+    remove_leftovers(state.uploads, older_than_s=4 * budgets.upload_seconds)
     app = FastAPI(title="tracuu", version=__version__, responses=ERRORS, docs_url=None, redoc_url=None,
                   description="Tra cứu văn bản Đảng và Nhà nước: tìm theo nghĩa (có dấu hoặc không dấu), "
                               "trích dẫn đúng nguyên văn. Search Vietnamese Party and State documents by meaning.")
     app.state.tracuu = state
     add_error_handlers(app)
-    app.add_middleware(UploadSizeGuard, limit_bytes=max_upload_bytes)
+    app.add_middleware(Guard, access=lambda: state.access, budgets=budgets, allowed_hosts=allowed_hosts)
     bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <token>")
 
     def can_read(cred: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Index:
-        if state.read_token and not _matches(cred, state.read_token, state.token):
-            raise UnauthorizedError("reading this index")
+        if refusal := state.access.refusal("read", _header(cred)):
+            raise refusal
         return state.fresh()
 
     def can_write(cred: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Index:
-        if not state.token:
-            raise WritesDisabledError()
-        if not _matches(cred, state.token):
-            raise UnauthorizedError("changing this index")
+        if refusal := state.access.refusal("write", _header(cred)):
+            raise refusal
         return state.index
 
     _read_routes(app, can_read)
@@ -113,9 +127,8 @@ def create_app(index_path: str | Path, *, token: str | None = None, read_token: 
     return app
 
 
-def _matches(cred: HTTPAuthorizationCredentials | None, *tokens: str | None) -> bool:
-    given = (cred.credentials if cred else "").encode()
-    return any(t and hmac.compare_digest(given, t.encode()) for t in tokens)
+def _header(cred: HTTPAuthorizationCredentials | None) -> str | None:
+    return f"Bearer {cred.credentials}" if cred else None
 
 
 # -- reads ------------------------------------------------------------------------------------------------------
@@ -226,6 +239,9 @@ def _filters(index: Index, given: dict[str, str] | None, doc_type: str | None, d
              date_to: str | None) -> dict[str, str] | None:
     """The facade's metadata filters from the request's own fields ("NQ" or "Nghị quyết"; dates made ISO)."""
     out = dict(given or {})
+    for key in ("date_from", "date_to"):  # the same dates as the fields below: one parser, one error
+        if key in out:
+            out[key] = _iso_date(out[key], f"filters.{key}") or out.pop(key)
     if doc_type:
         codes = {str(d.metadata.get("doc_type", "")).casefold() for d in index.documents()}
         out["doc_type" if doc_type.casefold() in codes else "doc_type_name"] = doc_type
@@ -236,42 +252,68 @@ def _filters(index: Index, given: dict[str, str] | None, doc_type: str | None, d
 
 
 def _iso_date(value: Any, name: str = "date") -> str | None:
-    """YYYY-MM-DD from 'YYYY-MM-DD…' or 'DD/MM/YYYY'; None for nothing; a 422 for anything else."""
+    """YYYY-MM-DD from 'YYYY-MM-DD' or 'DD/MM/YYYY' (a real day: not 2024-13-45); None for nothing; a 422 for
+    anything else, trailing words included. Every endpoint's dates go through here."""
     text = str(value or "").strip()
     if not text:
         return None
     for pattern, (y, m, d) in _DATE:
-        found = pattern.match(text)
-        if found:
-            return f"{int(found.group(y)):04d}-{int(found.group(m)):02d}-{int(found.group(d)):02d}"
-    raise InvalidQueryError(name, f"{text!r} is not a date", fix="write it as YYYY-MM-DD or DD/MM/YYYY")
+        found = pattern.fullmatch(text)
+        if found and (day := iso_date(found.group(d), found.group(m), found.group(y))):
+            return day
+    raise InvalidQueryError(name, f"{text[:40]!r} is not a date", fix="write it as YYYY-MM-DD or DD/MM/YYYY")
 
 
 # -- writes -----------------------------------------------------------------------------------------------------
 def _write_routes(app: FastAPI, state: _State, can_write: Callable[..., Index]) -> None:
-    def locked() -> threading.Lock:
-        if not state.write_lock.acquire(timeout=WRITE_WAIT_S):
-            raise WriteBusyError(WRITE_WAIT_S)
+    def locked(wait_s: float = WRITE_WAIT_S) -> threading.Lock:
+        if not state.write_lock.acquire(timeout=max(0.0, min(wait_s, WRITE_WAIT_S))):
+            raise WriteBusyError(wait_s)
         return state.write_lock
 
     @app.post("/documents", status_code=201, response_model=s.WriteOut, tags=["cập nhật"],
-              summary="Thêm hoặc thay một văn bản (.txt .md .html .pdf .docx .jsonl, tối đa 20 MB)",
+              summary="Thêm một văn bản (.txt .md .html .pdf .docx .jsonl, tối đa 20 MB); thay bản cũ: ?replace=true",
               responses={403: {"model": s.ErrorOut}, 409: {"model": s.ErrorOut}, 413: {"model": s.ErrorOut}})
-    def upload(file: UploadFile = File(description="tệp văn bản"), index: Index = Depends(can_write)) -> JSONResponse:
+    async def upload(request: Request, file: UploadFile = File(description="tệp văn bản"),
+                     replace: bool = Query(False, description="thay văn bản cùng mã đã có trong chỉ mục"),
+                     index: Index = Depends(can_write)) -> JSONResponse:
+        deadline = UploadDeadline(state.budgets)
         name = safe_name(file.filename)
-        lock = locked()
-        try:
-            with staged(state.uploads, name, file.file, state.max_upload_bytes) as path:
-                report = index.add([path])
-                touched = list(report.added) + list(report.replaced)
-                if not touched and not report.unchanged:
-                    reason = report.failures[0][1] if report.failures else "no document could be read from it"
-                    raise UploadRejectedError(name, reason + "; the index is unchanged",
-                                              fix="check that the file opens and has a text layer")
-        finally:
-            lock.release()
+        outcome: list[Any] = []
+        async with anyio.create_task_group() as watch:
+            watch.start_soon(watch_disconnect, request, deadline.gone)
+            try:
+                outcome.append(await anyio.to_thread.run_sync(_upload, index, name, file.file, replace, deadline))
+            except Exception as exc:  # raised below, outside the group, which would wrap it in an ExceptionGroup
+                outcome.append(exc)
+            finally:
+                watch.cancel_scope.cancel()
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        report = outcome[0]
+        touched = list(report.added) + list(report.replaced)
         return JSONResponse({"documents": touched or list(report.unchanged), "report": report.to_dict()},
                             status_code=201 if touched else 200)
+
+    def _upload(index: Index, name: str, data: Any, replace: bool, deadline: UploadDeadline) -> Any:
+        with received(state.uploads, name, data, state.max_upload_bytes) as incoming:
+            ids = readable(incoming, name, state.budgets.read)
+            deadline.check()
+            target = state.uploads / name
+            taken = sorted(d.id for d in index.documents() if d.id in ids or Path(d.source) == target)
+            if taken and not replace:
+                raise DocumentExistsError(taken[0])
+            lock = locked(deadline.remaining)
+            try:
+                with installed(state.uploads, incoming) as path:
+                    report = index.add([path], progress=deadline)
+                    if not report.added and not report.replaced and not report.unchanged:
+                        reason = report.failures[0][1] if report.failures else "no document could be read from it"
+                        raise UploadRejectedError(name, reason + "; the index is unchanged",
+                                                  fix="check that the file opens and has a text layer")
+            finally:
+                lock.release()
+        return report
 
     @app.delete("/documents/{document_id:path}", response_model=s.WriteOut, tags=["cập nhật"],
                 summary="Xoá một văn bản khỏi chỉ mục", responses={403: {"model": s.ErrorOut}})

@@ -1,18 +1,29 @@
-"""Uploaded files: a safe name inside the index's uploads/ folder, a bounded copy, and a restore on failure."""
+"""Uploaded files: a safe name inside the index's uploads/ folder, a bounded copy, and a restore on failure.
+
+An upload is first copied into a private folder (uploads/.incoming-<random>/<name>), read and checked there, and
+only then moved into place; every way out of `received` removes that folder, so a refused or failed upload leaves
+nothing in uploads/.
+"""
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import threading
+import time
 import unicodedata
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator
 
-from tracuu.errors import UploadRejectedError, UploadTooLargeError
+from tracuu.errors import UnreadableDocumentError, UploadRejectedError, UploadTooLargeError
+from tracuu.ingest.limits import ReadBudget
+from tracuu.ingest.readers import read_file
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx", ".jsonl")
-MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 200  # UTF-8 bytes: file systems count bytes (255), and "ệ" is 3 of them
+INCOMING = ".incoming-"
 CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -35,7 +46,12 @@ def safe_name(filename: str | None) -> str:
     if suffix not in ALLOWED_SUFFIXES:
         raise UploadRejectedError(base, f"unsupported file type {suffix}",
                                   fix="upload one of: " + " ".join(ALLOWED_SUFFIXES))
-    return stem[:MAX_NAME_CHARS - len(suffix)] + suffix
+    return _trim_utf8(stem, MAX_NAME_BYTES - len(suffix)).rstrip(".-_") + suffix
+
+
+def _trim_utf8(text: str, max_bytes: int) -> str:
+    """The longest prefix of `text` whose UTF-8 form fits `max_bytes`, never cutting a character in two."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
 
 
 def inside(folder: Path, path: Path) -> bool:
@@ -47,27 +63,33 @@ def inside(folder: Path, path: Path) -> bool:
 
 
 @contextmanager
-def staged(folder: Path, name: str, data: BinaryIO, limit_bytes: int) -> Iterator[Path]:
-    """Write `data` to folder/name (at most `limit_bytes`) and yield its path.
-
-    A file already there is kept aside and put back if the block raises, so a failed replacement loses nothing.
-    """
+def received(folder: Path, name: str, data: BinaryIO, limit_bytes: int) -> Iterator[Path]:
+    """Copy `data` (at most `limit_bytes`) to a private folder inside `folder` and yield its path, named `name`;
+    the private folder is removed on the way out, whatever happens."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not inside(folder, target) or target.parent.resolve() != folder.resolve():
         raise UploadRejectedError(name, "the file name points outside the uploads folder")
-    tag = uuid.uuid4().hex[:12]
-    part, backup = folder / f".{tag}.part", folder / f".{tag}.bak"
+    private = folder / f"{INCOMING}{uuid.uuid4().hex[:12]}"
     try:
-        _copy(data, part, limit_bytes, name)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
+        private.mkdir()
+        _copy(data, private / name, limit_bytes, name)
+        yield private / name
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+@contextmanager
+def installed(folder: Path, incoming: Path) -> Iterator[Path]:
+    """Move `incoming` to folder/<its name> and yield that path. A file already there is kept aside and put back
+    if the block raises, so a failed replacement loses nothing."""
+    target = folder / incoming.name
+    backup = incoming.parent / f".{uuid.uuid4().hex[:12]}.bak"  # inside the private folder: removed with it
     had_old = target.exists()
     if had_old:
         os.replace(target, backup)
-    os.replace(part, target)
     try:
+        os.replace(incoming, target)
         yield target
     except BaseException:
         if had_old:
@@ -75,8 +97,15 @@ def staged(folder: Path, name: str, data: BinaryIO, limit_bytes: int) -> Iterato
         else:
             target.unlink(missing_ok=True)
         raise
-    if had_old:
-        backup.unlink(missing_ok=True)
+
+
+def remove_leftovers(folder: Path, older_than_s: float) -> None:
+    """Private folders a killed server left behind (none of this process's own uploads is that old)."""
+    if not folder.is_dir():
+        return
+    for path in folder.glob(f"{INCOMING}*"):
+        if time.time() - path.stat().st_mtime > older_than_s:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _copy(data: BinaryIO, dest: Path, limit_bytes: int, name: str) -> None:
@@ -89,3 +118,25 @@ def _copy(data: BinaryIO, dest: Path, limit_bytes: int, name: str) -> None:
             out.write(block)
     if size == 0:
         raise UploadRejectedError(name, "the upload is empty", fix="send a file with some text in it")
+
+
+def readable(path: Path, name: str, budget: ReadBudget) -> set[str]:
+    """The ids of the documents in an upload, read under the upload budget before the write lock is taken: what
+    cannot be read (no text, over a budget, a bad .jsonl line) is refused here and the index is never touched."""
+    try:
+        docs = read_file(path, name, budget)
+    except UnreadableDocumentError as err:
+        reason = "no text: nothing could be extracted from it" if err.reason == "empty" else err.reason
+        where = err.path.rpartition("/")[2] if err.path.startswith(str(path)) else name
+        raise UploadRejectedError(where, reason + "; the index is unchanged",
+                                  fix=err.fix or "check that the file opens and has a text layer") from None
+    return {d.key for d in docs}
+
+
+async def watch_disconnect(request: Any, gone: threading.Event) -> None:
+    """Tell the upload's worker thread when the client hangs up: it stops at its next budget check."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            gone.set()
+            return

@@ -3,6 +3,7 @@
     python bench/load.py                          # 50 clients, 60 s, over corpus/
     python bench/load.py --clients 20 --seconds 20 --encoder hashing
     python bench/load.py --index index/default    # a copy of an existing index (the original is not touched)
+    python bench/load.py --hostile 8              # and 8 clients sending 1000-character CJK queries beside them
 
 Starts `tracuu serve` on a free port in a child process (so the clients do not share its interpreter), runs a mix
 of GET /search, POST /search and POST /ask (when the server has it), and one writer that uploads a document and
@@ -139,6 +140,14 @@ async def _reader(client: httpx.AsyncClient, tally: Tally, stop: float, seed: in
             await _call(client, tally, "GET /search", "GET", "/search", (200,), params={"q": query, "k": 10})
 
 
+async def _hostile(client: httpx.AsyncClient, tally: Tally, stop: float, seed: int) -> None:
+    """A client that sends only 1000-character CJK queries, each new (no cache hit): the encoder's worst case."""
+    rng = random.Random(1000 + seed)
+    while time.monotonic() < stop:
+        query = "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(1000))
+        await _call(client, tally, "hostile CJK", "GET", "/search", (200,), params={"q": query, "k": 10})
+
+
 async def _writer(client: httpx.AsyncClient, tally: Tally, stop: float, pause: float) -> int:
     rng, n, auth = random.Random(7), 0, {"Authorization": f"Bearer {TOKEN}"}
     while time.monotonic() < stop:
@@ -160,7 +169,8 @@ def _pct(values: list[float], q: float) -> float:
 
 async def _run(base: str, args: argparse.Namespace) -> tuple[Tally, float, int]:
     queries = _queries()
-    limits = httpx.Limits(max_connections=args.clients + 4, max_keepalive_connections=args.clients + 4)
+    limits = httpx.Limits(max_connections=args.clients + args.hostile + 4,
+                          max_keepalive_connections=args.clients + args.hostile + 4)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         info = (await client.get("/info")).json()
         can_ask = bool(info.get("features", {}).get("ask"))
@@ -169,6 +179,7 @@ async def _run(base: str, args: argparse.Namespace) -> tuple[Tally, float, int]:
         stop = started + args.seconds
         readers = [_reader(client, tally, stop, seed, queries, can_ask, args.ask_share)
                    for seed in range(args.clients)]
+        readers += [_hostile(client, tally, stop, seed) for seed in range(args.hostile)]
         results = await asyncio.gather(_writer(client, tally, stop, args.write_pause), *readers)
         return tally, time.monotonic() - started, results[0]
 
@@ -181,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--encoder", default=None, help="encoder for the built index (default: the library's default)")
     p.add_argument("--ask-share", type=float, default=0.15, help="share of requests that are POST /ask (0: none)")
     p.add_argument("--write-pause", type=float, default=0.5, help="seconds between the writer's steps")
+    p.add_argument("--hostile", type=int, default=0, help="extra clients sending 1000-character CJK queries")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tracuu-load-") as tmp:
         root = _prepare_index(args, Path(tmp))
@@ -190,13 +202,17 @@ def main(argv: list[str] | None = None) -> int:
             tally, elapsed, cycles = asyncio.run(_run(f"http://127.0.0.1:{port}", args))
         finally:
             server.terminate()
-            server.wait(10)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:  # still inside a long encoding: it has nothing left to save
+                server.kill()
+                server.wait(10)
     total = sum(len(v) for v in tally.latency.values())
     errors = sum(tally.errors.values())
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"# {os.cpu_count()} CPUs, load average {load:.1f} at the end (other work on the machine skews figures)")
-    print(f"{args.clients} clients, {elapsed:.1f}s, {total} requests ({total / elapsed:.0f}/s), "
-          f"{errors} errors, {cycles} add+remove cycles")
+    print(f"{args.clients} clients (+{args.hostile} hostile), {elapsed:.1f}s, {total} requests "
+          f"({total / elapsed:.0f}/s), {errors} errors, {cycles} add+remove cycles")
     print(f"{'request':<18}{'count':>8}{'errors':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for kind, values in sorted(tally.latency.items()):
         print(f"{kind:<18}{len(values):>8}{tally.errors.get(kind, 0):>8}{_pct(values, .5) * 1e3:>10.1f}"

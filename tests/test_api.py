@@ -194,8 +194,11 @@ def test_upload_search_replace_delete(client, index_path):
     assert (index_path / "uploads" / "ke-hoach-moi.md").read_bytes() == text
     hits = client.get("/search", params={"q": "ha tang so hien dai", "k": 1}).json()["hits"]
     assert hits[0]["document"]["id"] == "ke-hoach-moi.md"
-    assert _upload(client, "ke-hoach-moi.md", text).status_code == 200  # unchanged
-    replaced = _upload(client, "ke-hoach-moi.md", "Kế hoạch sửa đổi về chuyển đổi số.".encode())
+    assert "ke-hoach-moi.md" in _error(_upload(client, "ke-hoach-moi.md", text), 409)["error"]  # no silent replace
+    assert client.post("/documents?replace=true", files={"file": ("ke-hoach-moi.md", text)},
+                       headers=AUTH).status_code == 200  # unchanged
+    replaced = client.post("/documents?replace=true", headers=AUTH,
+                           files={"file": ("ke-hoach-moi.md", "Kế hoạch sửa đổi về chuyển đổi số.".encode())})
     assert replaced.status_code == 201 and replaced.json()["report"]["replaced"] == ["ke-hoach-moi.md"]
     gone = client.delete("/documents/ke-hoach-moi.md", headers=AUTH)
     assert gone.status_code == 200 and gone.json()["report"]["documents"] == 3
@@ -348,10 +351,15 @@ def test_serve_verb_runs_uvicorn_with_the_app_factory(index_path, monkeypatch):
     import uvicorn
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: seen.update(app=app, host=host, port=port))
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: seen.update(app=app, host=host, port=port,
+                                                                                  **kw))
     assert main(["serve", "--index", str(index_path), "--port", "8123"]) == 0
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
-    assert TestClient(seen["app"]).get("/health").json()["documents"] == 3
+    assert seen["timeout_keep_alive"] <= 30 and seen["h11_max_incomplete_event_size"] <= 64 * 1024
+    assert TestClient(seen["app"], base_url="http://127.0.0.1:8123").get("/health").json()["documents"] == 3
+    assert TestClient(seen["app"], base_url="http://localhost:8123").get("/health").status_code == 200
+    # Any other Host (a rebound DNS name) is refused: only the bind address and localhost by default.
+    _error(TestClient(seen["app"], base_url="http://attacker.example:8123").get("/health"), 400)
 
 
 def test_serve_without_an_index_fails_with_a_fix(tmp_path, capsys):

@@ -285,8 +285,8 @@ def _eval_text(result: dict[str, Any]) -> str:
 
 def cmd_serve(a: argparse.Namespace) -> int:
     try:
-        import uvicorn
         from tracuu_api.app import create_app
+        from tracuu_api.server import allowed_hosts, run
     except ImportError:
         raise MissingExtraError("tracuu serve", "api") from None
     # A server answers several searches at once: one encoder thread each beats two threads fighting per query
@@ -296,10 +296,13 @@ def cmd_serve(a: argparse.Namespace) -> int:
         os.environ["OMP_NUM_THREADS"] = str(a.encoder_threads)
     else:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
-    app = create_app(a.index)  # opens the index first: a missing one fails here with its fix, not in a worker
-    print(f"tracuu: đang phục vụ {a.index} tại http://{a.host}:{a.port}/ (tài liệu API: /docs)", file=sys.stderr)
-    # Clients (and the load bench) reuse connections; uvicorn's 5 s keep-alive closes them under their feet.
-    uvicorn.run(app, host=a.host, port=a.port, log_level="warning", timeout_keep_alive=30)
+    # Opens the index first: a missing one fails here with its fix, not in a worker. Only these Host names are
+    # answered, so a page on another site cannot read the index through DNS rebinding.
+    hosts = allowed_hosts(a.host, a.allowed_hosts)
+    app = create_app(a.index, allowed_hosts=hosts)
+    print(f"tracuu: đang phục vụ {a.index} tại http://{a.host}:{a.port}/ (tài liệu API: /docs; "
+          f"tên máy được phép: {', '.join(hosts)})", file=sys.stderr)
+    run(app, a.host, a.port)  # with timeouts for idle and slow clients (tracuu_api/server.py)
     return 0
 
 
@@ -375,6 +378,9 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     sv.add_argument("--encoder-threads", type=int, default=None,
                     help="threads per query encoding (default 1, or $OMP_NUM_THREADS)")
+    sv.add_argument("--allowed-hosts", default=None, metavar="NAMES",
+                    help="comma-separated Host names to answer besides the bind address and localhost "
+                         "(default $TRACUU_ALLOWED_HOSTS; '*' for any)")
     return p
 
 

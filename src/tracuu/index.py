@@ -17,7 +17,7 @@ from tracuu.backends.base import Backend, EmbeddedBackend, is_milvus, matches, o
 from tracuu.cache import BoundedCache
 from tracuu.citation import cite
 from tracuu.retrieval.copies import copy_key, distinct
-from tracuu.retrieval.encoders import Encoder, load_encoder
+from tracuu.retrieval.encoders import Encoder, clip_query, load_encoder
 from tracuu.errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
                      PassageNotFoundError, StrictBuildError, TracuuError)
 from tracuu.retrieval.fusion import FusionConfig, Ranked, fuse, merge
@@ -65,6 +65,9 @@ class Index:
         # Built from the documents once per generation: their names (references) and titles (a BM25 field).
         self._known: tuple[str, DocumentNames, DocumentTitles] | None = None
         self._encoding = ThreadPoolExecutor(max_workers=ENCODING_THREADS, thread_name_prefix="tracuu-query")
+        # Encodings in flight from every caller (search's pool, ask and quotes on the callers' threads): more than
+        # the cores only makes each one slower, and one client's burst would starve the others.
+        self._encodings = threading.BoundedSemaphore(ENCODING_THREADS)
 
     @classmethod
     def open(cls, path: str | Path, *, encoder: Encoder | str | None = None) -> "Index":
@@ -91,16 +94,20 @@ class Index:
         return self._encoder
 
     def query_vector(self, query: str) -> np.ndarray:
-        """The encoder's query vector; repeated questions (paging, a page re-run, ask after search) skip it."""
+        """The encoder's query vector; repeated questions (paging, a page re-run, ask after search) skip it.
+        Only the part the encoder reads is encoded (encoders.clip_query)."""
+        query = clip_query(self.encoder, query)
         vec = self._query_cache.get(query)
         if vec is None:
-            vec = self.encoder.encode_query(query)
+            with self._encodings:
+                vec = self.encoder.encode_query(query)
             self._query_cache.put(query, vec)
         return vec
 
     def search_vector(self, query: str, as_passage: float) -> np.ndarray:
         """What dense search looks for: the query vector plus `as_passage` times the same words encoded as a
         passage (FusionConfig.query_as_passage), unit length. Both readings are cached."""
+        query = clip_query(self.encoder, query)
         vec = self.query_vector(query)
         if as_passage:
             vec = vec + as_passage * self.text_vectors([query])[0]
@@ -113,7 +120,9 @@ class Index:
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             # Kept locally too: another thread may evict them from the shared cache before we stack them.
-            for text, vec in zip(missing, self.encoder.encode_passages(missing)):
+            with self._encodings:
+                vectors = self.encoder.encode_passages(missing)
+            for text, vec in zip(missing, vectors):
                 self._text_cache.put(text, vec)
                 found[text] = vec
         return np.stack([found[t] for t in texts]) if texts else np.zeros((0, self.encoder.dim), np.float32)

@@ -7,13 +7,15 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
 from tracuu.text import legacy_encodings
 from tracuu.errors import PathNotFoundError, UnreadableDocumentError
 from tracuu.ingest.extracted import ExtractedDocument
-from tracuu.ingest.markdown_clean import html_title
+from tracuu.ingest.limits import DEFAULT, ReadBudget, read_member, sniff, unclosed_hiding_tag
+from tracuu.ingest.markdown_clean import html_text, html_title
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
            ".docx": "docx", ".jsonl": "jsonl"}
@@ -24,29 +26,30 @@ FOLDER_NOTES = {"readme.md", "source.md"}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def read_paths(paths: Sequence[str | Path]) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
+def read_paths(paths: Sequence[str | Path],
+               budget: ReadBudget = DEFAULT) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
     """Every document under `paths`, in a stable order; what cannot be read comes as an error, and reading goes on.
 
-    A folder is read recursively (hidden files and folders skipped, and a README.md or SOURCE.md right inside it); keys are
-    posix paths relative to it. A single file's key is its name. A path that does not exist raises
-    PathNotFoundError (before anything is written).
+    A folder is read recursively (hidden files and folders skipped, and a README.md or SOURCE.md right inside it); keys
+    are posix paths relative to it. A single file's key is its name. A file over `budget` is refused as it is read.
+    A path that does not exist raises PathNotFoundError (before anything is written).
     """
     for given in paths:
         root = Path(given)
         if root.is_dir():
             for path in _files_under(root):
-                yield from _entries(path, path.relative_to(root).as_posix())
+                yield from _entries(path, path.relative_to(root).as_posix(), budget)
         elif root.is_file():
-            yield from _entries(root, root.name)
+            yield from _entries(root, root.name, budget)
         else:
             # A path the user typed that does not exist stops the whole build or add: the others are not enough.
             raise PathNotFoundError(str(root))
 
 
-def read_file(path: Path, key: str) -> list[ExtractedDocument]:
+def read_file(path: Path, key: str, budget: ReadBudget = DEFAULT) -> list[ExtractedDocument]:
     """The document(s) in one file; raises UnreadableDocumentError on the first failure (a bad .jsonl line too)."""
     docs: list[ExtractedDocument] = []
-    for entry in _entries(Path(path), key):
+    for entry in _entries(Path(path), key, budget):
         if isinstance(entry, UnreadableDocumentError):
             raise entry
         docs.append(entry)
@@ -74,25 +77,38 @@ def _files_under(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _entries(path: Path, key: str) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
+def _entries(path: Path, key: str, budget: ReadBudget) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         kind = f"unsupported file type {path.suffix.lower()}" if path.suffix else "unsupported file type (no extension)"
         yield UnreadableDocumentError(str(path), kind, fix=SUPPORTED)
         return
     try:
+        fmt, warning = sniff(_head(path), fmt, path.suffix.lower())
         if fmt == "jsonl":
-            yield from _jsonl(path)
+            yield from _jsonl(path, budget)
         else:
-            yield _READERS[fmt](path, key)
+            doc = _READERS[fmt](path, key, budget)
+            yield replace(doc, warnings=(warning, *doc.warnings)) if warning else doc
     except UnreadableDocumentError as err:
         yield err
     except Exception as exc:  # a reader must never stop a build: any surprise is this file's failure
         yield UnreadableDocumentError(str(path), f"cannot be read: {type(exc).__name__}: {exc}")
 
 
-def _raw(path: Path) -> bytes:
+def _head(path: Path) -> bytes:
     try:
+        with open(path, "rb") as fh:
+            return fh.read(8)
+    except OSError as exc:
+        raise UnreadableDocumentError(str(path), f"cannot be opened: {exc.strerror or exc}") from exc
+
+
+def _raw(path: Path, budget: ReadBudget = DEFAULT) -> bytes:
+    try:
+        if path.stat().st_size > budget.max_bytes:  # refused before a byte is read
+            raise UnreadableDocumentError(str(path), f"over {budget.max_bytes // (1024 * 1024)} MB, the reading "
+                                          "budget", fix="split it into smaller files")
         return path.read_bytes()
     except OSError as exc:
         raise UnreadableDocumentError(str(path), f"cannot be opened: {exc.strerror or exc}") from exc
@@ -120,8 +136,10 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     return text, ("not UTF-8: read as Windows-1258 (cp1258); check its accents, or save it as UTF-8",)
 
 
-def _text(path: Path, check: bool = True) -> tuple[str, tuple[str, ...]]:
-    text, warnings = decode(_raw(path), str(path))
+def _text(path: Path, budget: ReadBudget, check: bool = True) -> tuple[str, tuple[str, ...]]:
+    text, warnings = decode(_raw(path, budget), str(path))
+    if check:  # a .jsonl file is budgeted line by line
+        budget.chars(str(path), len(text))
     if "\x00" in text:
         raise UnreadableDocumentError(str(path), "binary data, not text", fix="save it as UTF-8 text")
     if not text.strip():
@@ -150,20 +168,26 @@ def _markdown_title(text: str) -> str:
     return first_line_title(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line))
 
 
-def _read_txt(path: Path, key: str) -> ExtractedDocument:
-    text, warnings = _text(path)
+def _read_txt(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
+    text, warnings = _text(path, budget)
     return ExtractedDocument(key, str(path), "txt", text, first_line_title(text), warnings=warnings)
 
 
-def _read_md(path: Path, key: str) -> ExtractedDocument:
-    text, warnings = _text(path)
+def _read_md(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
+    text, warnings = _text(path, budget)
     return ExtractedDocument(key, str(path), "md", text, _markdown_title(text), warnings=warnings)
 
 
-def _read_html(path: Path, key: str) -> ExtractedDocument:
-    text, warnings = _text(path)
-    if not re.sub(r"<[^>]*>|&nbsp;", "", text).strip():
+def _read_html(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
+    text, warnings = _text(path, budget)
+    hiding = unclosed_hiding_tag(text)
+    if not html_text(text)[0].text.strip():
+        if hiding:  # the page has text, but an unclosed <svg> or <style> hides all of it
+            raise UnreadableDocumentError(str(path), f"no visible text: a <{hiding}> is never closed, so everything "
+                                          "after it is hidden", fix=f"close it with </{hiding}> or remove it")
         raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+    if hiding:
+        warnings = (*warnings, f"a <{hiding}> is never closed: the text after it is not indexed")
     title = unicodedata.normalize("NFC", html_title(text))[:_TITLE_MAX]
     return ExtractedDocument(key, str(path), "html", text, title, warnings=warnings)
 
@@ -171,11 +195,18 @@ def _read_html(path: Path, key: str) -> ExtractedDocument:
 _JSONL_KEYS = ("_id", "title", "text")
 
 
-def _jsonl(path: Path) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
-    text, warnings = _text(path, check=False)  # each line is its own document: checked on its own
+def _jsonl(path: Path, budget: ReadBudget) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
+    text, warnings = _text(path, budget, check=False)  # each line is its own document: checked on its own
+    documents = 0
     for number, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            yield _jsonl_line(path, number, line, warnings)
+        if not line.strip():
+            continue
+        documents += 1
+        if documents > budget.max_documents:
+            raise UnreadableDocumentError(f"{path}:{number}", f"more than {budget.max_documents:,} documents, the "
+                                          "reading budget", fix="split the file")
+        budget.chars(f"{path}:{number}", len(line), "line")  # before json.loads: a 10 MB line costs nothing
+        yield _jsonl_line(path, number, line, warnings)
 
 
 def _jsonl_line(path: Path, number: int, line: str,
@@ -199,13 +230,20 @@ def _jsonl_line(path: Path, number: int, line: str,
                              fields=fields)
 
 
-def _read_pdf(path: Path, key: str) -> ExtractedDocument:
+def _read_pdf(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
     import pypdf  # only PDF builds pay for the import
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd PDFs become ours, below
     try:
         reader = pypdf.PdfReader(str(path))
         _decrypt(reader, path)
+        # The page tree's declared /Count first: counting the pages themselves walks the whole tree (26 s for a
+        # 100,000-page upload on a busy machine); a count that lies is caught by the real one, before extraction.
+        for count in (lambda: int(reader.trailer["/Root"]["/Pages"]["/Count"]), lambda: len(reader.pages)):
+            pages_count = _or_zero(count)
+            if pages_count > budget.max_pages:
+                raise UnreadableDocumentError(str(path), f"{pages_count:,} pages, over the reading budget of "
+                                              f"{budget.max_pages:,}", fix="split the PDF (qpdf --split-pages)")
         pages, converted = legacy_encodings.pdf_pages(reader)  # runs in .VnTime, VNI-Times... converted to Unicode
     except UnreadableDocumentError:
         raise
@@ -215,11 +253,19 @@ def _read_pdf(path: Path, key: str) -> ExtractedDocument:
     if not any(p.strip() for p in pages):
         raise UnreadableDocumentError(str(path), "no text layer (scanned?)", fix="run OCR first (e.g. ocrmypdf)")
     text, starts = _join_pages(pages)
+    budget.chars(str(path), len(text))
     empty = [str(n) for n, p in enumerate(pages, 1) if not p.strip()]
     warnings = (f"page(s) {', '.join(empty)} have no text layer (scanned?)",) if empty else ()
     warnings = (*warnings, *converted, *legacy_encodings.quality_warnings(text))
     meta_title = _pdf_meta_title(reader)
     return ExtractedDocument(key, str(path), "pdf", text, meta_title or first_line_title(text), starts, warnings)
+
+
+def _or_zero(count) -> int:
+    try:
+        return int(count())
+    except Exception:  # a broken /Count: the page walk (or extraction) reports what is wrong
+        return 0
 
 
 def _decrypt(reader, path: Path) -> None:
@@ -250,15 +296,20 @@ def _pdf_meta_title(reader) -> str:
     return first_line_title(str(title))
 
 
-def _read_docx(path: Path, key: str) -> ExtractedDocument:
+def _read_docx(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
     try:
         with zipfile.ZipFile(path) as archive:
-            body = ElementTree.fromstring(archive.read("word/document.xml")).find(f"{_W}body")
-            core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.namelist() else b""
+            # Inflated under the budget: a few hundred KB can unzip to gigabytes of XML.
+            xml = read_member(archive, "word/document.xml", str(path), budget)
+            body = ElementTree.fromstring(xml).find(f"{_W}body")
+            del xml
+            core = read_member(archive, "docProps/core.xml", str(path), budget) \
+                if "docProps/core.xml" in archive.namelist() else b""
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
         raise UnreadableDocumentError(str(path), f"corrupt .docx: {exc}", fix="open and save it again in Word") from exc
     lines = _docx_blocks(body) if body is not None else []
     text = "\n".join(lines)
+    budget.chars(str(path), len(text))
     if not text.strip():
         raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
     text, warnings = _checked(text)

@@ -1,0 +1,135 @@
+"""Reading budgets and content sniffing: hostile files (zip bombs, page floods, giant lines) are refused early."""
+from __future__ import annotations
+
+import io
+import json
+import resource
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tracuu.errors import UnreadableDocumentError
+from tracuu.ingest.limits import ReadBudget
+from tracuu.ingest.readers import read_file, read_paths
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PARA = "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu. "
+
+
+def docx_bytes(xml: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", xml)
+    return out.getvalue()
+
+
+def bomb_xml(megabytes: int) -> bytes:
+    """A document.xml of `megabytes` MB of one repeated paragraph: it deflates about a thousand times."""
+    para = f'<w:p><w:r><w:t>{PARA}</w:t></w:r></w:p>'.encode()
+    count = megabytes * 1024 * 1024 // len(para)
+    return (f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>'.encode() + para * count
+            + b"</w:body></w:document>")
+
+
+def _refused(path: Path, key: str, budget: ReadBudget) -> UnreadableDocumentError:
+    with pytest.raises(UnreadableDocumentError) as caught:
+        read_file(path, key, budget)
+    return caught.value
+
+
+def test_a_docx_bomb_is_refused_while_it_inflates(tmp_path):
+    bomb = tmp_path / "bom.docx"
+    bomb.write_bytes(docx_bytes(bomb_xml(32)))
+    assert bomb.stat().st_size < 400_000  # a few hundred KB that unzip to 32 MB
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    err = _refused(bomb, "bom.docx", ReadBudget(max_unzipped=8 * 1024 * 1024, max_ratio=1e9))
+    assert "word/document.xml declares more than 8 MB unzipped" in err.reason and "bomb" in err.reason
+    # The ratio budget alone catches it too (declared size 32 MB, compressed ~35 KB), before a byte is inflated.
+    err = _refused(bomb, "bom.docx", ReadBudget())
+    assert "times its compressed size" in err.reason
+    assert time.perf_counter() - started < 2.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss < 100 * 1024  # KB: nothing was inflated whole
+
+
+def test_a_docx_whose_header_lies_about_its_size_is_refused_by_what_it_inflates(tmp_path):
+    data = bytearray(docx_bytes(bomb_xml(4)))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    real = info.file_size.to_bytes(4, "little")
+    data = data.replace(real, (1000).to_bytes(4, "little"))  # local header and central directory both lie
+    lying = tmp_path / "noi-doi.docx"
+    lying.write_bytes(bytes(data))
+    err = _refused(lying, "noi-doi.docx", ReadBudget(max_unzipped=2 * 1024 * 1024, max_ratio=1e9))
+    # zipfile stops at the declared size (then the CRC fails) or the budget stops it: never the 4 MB.
+    assert "corrupt .docx" in err.reason or "inflates to more than" in err.reason
+
+
+def test_a_normal_docx_is_within_the_default_budget(tmp_path):
+    path = tmp_path / "nghi-quyet.docx"
+    path.write_bytes(docx_bytes((
+        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>{PARA}</w:t></w:r></w:p></w:body></w:document>'
+    ).encode()))
+    assert read_file(path, "nghi-quyet.docx")[0].text.startswith("Phát triển khoa học")
+
+
+def test_character_budget_refuses_long_text_and_long_jsonl_lines(tmp_path):
+    text = tmp_path / "dai.txt"
+    text.write_text(PARA * 200, encoding="utf-8")
+    err = _refused(text, "dai.txt", ReadBudget(max_chars=10_000))
+    assert "over 10,000 characters" in err.reason
+    assert read_file(text, "dai.txt", ReadBudget(max_chars=100_000))[0].text.startswith("Phát triển")
+    corpus = tmp_path / "kho.jsonl"
+    rows = [{"_id": "ngan", "text": PARA}, {"_id": "dai", "text": PARA * 200}]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    found = list(read_paths([corpus], ReadBudget(max_chars=10_000)))
+    assert found[0].key == "ngan" and isinstance(found[1], UnreadableDocumentError)
+    assert found[1].path.endswith("kho.jsonl:2") and "line is over 10,000 characters" in found[1].reason
+    many = list(read_paths([corpus], ReadBudget(max_documents=1)))
+    assert many[0].key == "ngan" and "more than 1 documents" in many[1].reason
+
+
+def test_byte_budget_refuses_before_reading(tmp_path):
+    path = tmp_path / "lon.md"
+    path.write_bytes(b"# Tieu de\n\n" + b"x" * 5000)
+    assert "over 0 MB" in _refused(path, "lon.md", ReadBudget(max_bytes=1000)).reason
+
+
+def test_page_budget_refuses_a_page_flood(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter()
+    for _ in range(60):
+        writer.add_blank_page(100, 100)
+    path = tmp_path / "nhieu-trang.pdf"
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    err = _refused(path, "nhieu-trang.pdf", ReadBudget(max_pages=50))
+    assert "60 pages, over the reading budget of 50" in err.reason
+
+
+def test_pdf_bytes_named_txt_are_read_as_pdf_with_a_warning(tmp_path):
+    from test_api import tiny_pdf
+
+    path = tmp_path / "gia-danh.txt"
+    path.write_bytes(tiny_pdf("Ke hoach chuyen doi so cua tinh nam 2025"))
+    doc = read_file(path, "gia-danh.txt")[0]
+    assert doc.format == "pdf" and "Ke hoach chuyen doi so" in doc.text and "%PDF" not in doc.text
+    assert doc.warnings[0] == "named .txt but holds a PDF: read as a PDF"
+
+
+@pytest.mark.parametrize("tag", ["svg", "style", "SCRIPT"])
+def test_html_with_an_unclosed_hiding_tag(tmp_path, tag):
+    hidden = tmp_path / "an.html"
+    hidden.write_text(f"<html><body><{tag}><p>Nghị quyết về chuyển đổi số quốc gia.</p></body></html>",
+                      encoding="utf-8")
+    err = _refused(hidden, "an.html", ReadBudget())
+    assert f"a <{tag.lower()}> is never closed" in err.reason and f"</{tag.lower()}>" in err.fix
+    partly = tmp_path / "mot-phan.html"
+    partly.write_text(f"<p>Kế hoạch phát triển hạ tầng số.</p><{tag}><p>Phần bị ẩn.</p>", encoding="utf-8")
+    doc = read_file(partly, "mot-phan.html")[0]
+    assert f"a <{tag.lower()}> is never closed: the text after it is not indexed" in doc.warnings
+    closed = tmp_path / "dong.html"
+    closed.write_text(f"<{tag}>x</{tag}><p>Kế hoạch phát triển hạ tầng số.</p>", encoding="utf-8")
+    assert not any("never closed" in w for w in read_file(closed, "dong.html")[0].warnings)
