@@ -62,7 +62,8 @@ class SlowRequestError(TracuuError):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the request body did not arrive within {seconds:.0f}s",
-                         fix="retry on a faster connection, or index large files on the server: tracuu add")
+                         fix="retry on a faster connection, or index large files on the server with: "
+                             "tracuu add FILE --index DIR")
 
 
 class HostNotAllowedError(TracuuError):
