@@ -145,6 +145,9 @@ class DevOverlap:
         if folded in self.exact:
             return True
         for dev in self.queries:
+            # difflib's ratio is at most 2*min/(a+b): strings of too different lengths cannot be near copies.
+            if 2 * min(len(dev), len(folded)) < NEAR_COPY * (len(dev) + len(folded)):
+                continue
             matcher = SequenceMatcher(None, folded, dev, autojunk=False)
             if matcher.real_quick_ratio() >= NEAR_COPY and matcher.quick_ratio() >= NEAR_COPY \
                     and matcher.ratio() >= NEAR_COPY:
