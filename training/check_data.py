@@ -138,19 +138,19 @@ class DevOverlap:
 
     def __init__(self, dev_queries: list[str]) -> None:
         self.exact = set(dev_queries)
-        self.queries = dev_queries
+        # difflib caches what it learns about its second string: one matcher per dev query, reused for every row.
+        self.matchers = [(len(dev), SequenceMatcher(None, "", dev, autojunk=False)) for dev in dev_queries]
 
     def matches(self, query: str) -> bool:
         folded = bench_fold(query)
         if folded in self.exact:
             return True
-        for dev in self.queries:
+        for size, matcher in self.matchers:
             # difflib's ratio is at most 2*min/(a+b): strings of too different lengths cannot be near copies.
-            if 2 * min(len(dev), len(folded)) < NEAR_COPY * (len(dev) + len(folded)):
+            if 2 * min(size, len(folded)) < NEAR_COPY * (size + len(folded)):
                 continue
-            matcher = SequenceMatcher(None, folded, dev, autojunk=False)
-            if matcher.real_quick_ratio() >= NEAR_COPY and matcher.quick_ratio() >= NEAR_COPY \
-                    and matcher.ratio() >= NEAR_COPY:
+            matcher.set_seq1(folded)
+            if matcher.quick_ratio() >= NEAR_COPY and matcher.ratio() >= NEAR_COPY:
                 return True
         return False
 
