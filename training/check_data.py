@@ -8,6 +8,10 @@ Every line of every `pairs-*.jsonl` must:
 - never point at a document kept out of training (Nghị quyết 03/NQ-CP, Kế hoạch 3260: the unseen-document test;
   the transcriber's commentary at the end of nq57_kl69_nq20-2012_bangoc.md: not an official text);
 - not repeat, exactly or nearly, a query of the two dev sets we measure on (party-dev, party-paraphrase-dev).
+It also counts the gold snippets that the held-out documents quote word for word (NQ 03/NQ-CP and KH 3260 repeat
+whole sentences of NQ 57): harmless when, as it must, the training pipeline cuts passages from the training
+documents only, but a pipeline that matched snippets against the whole corpus would take held-out passages as
+positives.
 
 Run: python training/check_data.py [--shared ../shared]   (exit status 1 when a line fails)
 """
@@ -109,6 +113,17 @@ def document_text(shared: Path, source: str, doc: str) -> str:
 def _folded_paragraphs(shared: Path, source: str, doc: str) -> tuple[str, ...]:
     # A Markdown table row or list item is one line; a paragraph is one line in these files too.
     return tuple(f for f in (bench_fold(line) for line in document_text(shared, source, doc).splitlines()) if f)
+
+
+@lru_cache(maxsize=None)
+def held_out_paragraphs(shared: Path) -> tuple[str, ...]:
+    """Folded lines of the documents kept out of training. NQ 03/NQ-CP and KH 3260 quote NQ 57 word for word, so a
+    snippet of NQ 57 can also match one of their passages; such a snippet would make a held-out passage a positive."""
+    out = []
+    for path in sorted((shared / "corpus" / "party").glob("*")):
+        if is_excluded(path.name):
+            out += [f for f in (bench_fold(line) for line in path.read_text(encoding="utf-8").splitlines()) if f]
+    return tuple(out)
 
 
 def snippet_errors(snippet: str, paragraphs: tuple[str, ...]) -> list[str]:
@@ -241,7 +256,19 @@ def main(argv: list[str] | None = None) -> int:
     passages = distinct_passages(paths)
     print(f"files: {len(paths)}; valid lines: {sum(sum(c.values()) for c in counts.values())}; "
           f"failing lines' problems: {len(problems)}; distinct gold snippets: {passages}")
+    print(f"corpus gold snippets that NQ 03/NQ-CP or KH 3260 also quote (build passages from training documents "
+          f"only): {quoted_by_held_out(paths, args.shared)}")
     return 1 if problems else 0
+
+
+def quoted_by_held_out(paths: list[Path], shared: Path) -> int:
+    """Distinct corpus gold snippets that also occur in a held-out document."""
+    held, seen = held_out_paragraphs(shared), set()
+    for path in paths:
+        for _, row, _ in read_rows(path):
+            if row is not None and row.get("source") == "corpus":
+                seen.update(f for f in map(bench_fold, row.get("gold", [])) if any(f in p for p in held))
+    return len(seen)
 
 
 def distinct_passages(paths: list[Path]) -> int:
