@@ -7,6 +7,8 @@ Generated, deterministically (fixed seed), from each article's title and clauses
   for legal terms (người lao động -> công nhân, sa thải -> đuổi việc, bồi thường thiệt hại -> đền bù, ...);
 - formal: a clause's first sentence asked back as a true/false question, the way ALQAC asks;
 - abbrev / unaccented: variants of some of the above (make_variants.abbreviate, diacritics removed).
+- own: questions written by hand in training/written-law/own-questions.txt about popular articles (thử việc, nghỉ
+  phép, đặt cọc, lãi suất, thừa kế, trộm cắp, tuổi chịu trách nhiệm hình sự, ...), kept with their written kind.
 Gold: the 8-25-word window of the article body that shares most syllables with the title and the question.
 Articles that are gold answers of ALQAC TEST questions (Bộ luật Dân sự 2015 is in ALQAC's corpus) are left out.
 doc: '<code>#<article number>' (see check_data.document_text).
@@ -162,6 +164,29 @@ def first_sentence(clause: str) -> str:
     return sentence.rstrip(".;")
 
 
+OWN = Path(__file__).resolve().parent / "written-law" / "own-questions.txt"
+
+
+def own_questions(path: Path = OWN) -> list[tuple[str, str, list[str]]]:
+    """(doc, query, kind, given golds) from the hand-written file; format in its header."""
+    from make_variants import KIND_CODES
+
+    out, doc, golds = [], None, []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@ "):
+            doc, golds = line[2:].strip(), []
+        elif line.startswith("= "):
+            golds.append(line[2:].strip())
+        elif len(line) > 2 and line[1] == ":" and line[0] in KIND_CODES and doc:
+            out.append((doc, line[2:].strip(), KIND_CODES[line[0]], list(golds)))
+        else:
+            raise ValueError(f"{path.name}:{n}: cannot read {line[:40]!r}")
+    return out
+
+
 def generate(shared: Path, seed: int = SEED) -> tuple[list[dict], dict[str, int]]:
     rng = random.Random(seed)
     held_out = alqac_test_articles(shared)
@@ -208,6 +233,15 @@ def generate(shared: Path, seed: int = SEED) -> tuple[list[dict], dict[str, int]
                     skipped["no-snippet"] += 1
                     continue
                 rows.append({"query": query, "gold": [snippet], "doc": doc, "kind": kind, "source": SOURCE})
+    bodies = {f"{code}#{number}": (title, body) for code in CODES for number, title, body, _ in articles(code)}
+    for doc, query, kind, golds in own_questions():
+        code, number = doc.split("#")
+        if CODES[code][0] and f"{CODES[code][0]}|{number}" in held_out:
+            skipped["alqac-test"] += 1
+            continue
+        title, body = bodies[doc]
+        golds = golds or [best_snippet(body, f"{title} {query}")]
+        rows.append({"query": query, "gold": golds, "doc": doc, "kind": kind, "source": SOURCE})
     return rows, skipped
 
 
