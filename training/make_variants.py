@@ -18,6 +18,8 @@ from pathlib import Path
 
 from tracuu.text.analyzer import fold
 
+from check_data import default_shared, part_of
+
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "written"
 OUT = HERE / "data" / "pairs-corpus.jsonl"
@@ -65,7 +67,10 @@ def unaccent(query: str, rng: random.Random) -> str:
     return plain.lower() if rng.random() < 0.6 else plain
 
 
-def parse_written(path: Path) -> list[dict]:
+def parse_written(path: Path, shared: Path | None = None) -> list[dict]:
+    """Rows of one written file; `doc` becomes the id tracuu gives the document that holds the snippets (a file
+    holding several documents, like nq57_kl69_nq20-2012_bangoc.md, is split into '<name>#<n>')."""
+    shared = shared or default_shared()
     rows, doc, golds, asked = [], None, [], True
     for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
@@ -80,7 +85,7 @@ def parse_written(path: Path) -> list[dict]:
         elif len(line) > 2 and line[1] == ":" and line[0] in KIND_CODES:
             if doc is None or not golds:
                 raise ValueError(f"{path.name}:{n}: question before any '@ doc' and '= snippet'")
-            rows.append({"query": line[2:].strip(), "gold": list(golds), "doc": doc,
+            rows.append({"query": line[2:].strip(), "gold": list(golds), "doc": part_of(shared, doc, golds[0]),
                          "kind": KIND_CODES[line[0]], "source": "corpus"})
             asked = True
         else:
