@@ -28,6 +28,8 @@ KIND_CODES = {"p": "paraphrase", "c": "colloquial", "a": "abbrev", "u": "unaccen
               "t": "theme", "f": "formal"}
 UNACCENTED_SHARE = 0.45
 ABBREV_SHARE = 0.7
+# Abbreviations typed without marks too ("nq57 ve cds"): a share of the abbreviated questions, written or derived.
+ABBREV_UNACCENTED_SHARE = 0.3
 
 # Long forms to the abbreviations cadres type (longest first, so "Ban Chấp hành Trung ương" wins over
 # "Trung ương"). Only forms that the documents or their readers really use.
@@ -110,6 +112,14 @@ def with_variants(written: list[dict], seed: int = SEED) -> list[dict]:
             if query not in seen:  # an unchanged query (nothing to shorten, no marks) adds nothing
                 seen.add(query)
                 out.append({**row, "query": query, "kind": kind})
+    # A second, seeded pass so that adding it left the variants above unchanged.
+    rng = random.Random(seed + 1)
+    for row in list(out):
+        if row["kind"] == "abbrev" and rng.random() < ABBREV_UNACCENTED_SHARE:
+            query = unaccent(row["query"], rng)
+            if query not in seen:
+                seen.add(query)
+                out.insert(out.index(row) + 1, {**row, "query": query, "kind": "unaccented"})
     return out
 
 
