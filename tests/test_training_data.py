@@ -107,3 +107,9 @@ def test_alqac_pairs_come_from_the_train_split_only():
     with open(SHARED / "bench" / "alqac2023" / "queries_test.jsonl", encoding="utf-8") as fh:
         test_queries = {check_data.bench_fold(json.loads(line)["text"]) for line in fh}
     assert not any(check_data.bench_fold(r["query"]) in test_queries for r in rows("pairs-alqac-train.jsonl"))
+
+
+def test_content_overlap_counts_the_words_a_question_shares_with_its_snippet():
+    gold = ["Tập trung kiểm soát đại dịch COVID-19, tiêm chủng đại trà vắc-xin COVID-19 cho cộng đồng"]
+    assert check_data.content_overlap("chích ngừa cho cả làng cả xóm để hết dịch", gold) <= 1 / 3
+    assert check_data.content_overlap("tiem chung dai tra vac-xin cho cong dong", gold) == 1.0

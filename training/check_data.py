@@ -291,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     passages = distinct_passages(paths)
     print(f"files: {len(paths)}; valid lines: {sum(sum(c.values()) for c in counts.values())}; "
           f"failing lines' problems: {len(problems)}; distinct gold snippets: {passages}")
+    low = [content_overlap(r["query"], r["gold"]) <= 1 / 3 for path in paths for _, r, _ in read_rows(path)
+           if r is not None and isinstance(r.get("gold"), list)]
+    print(f"queries sharing at most a third of their content syllables with their gold: {sum(low)} of {len(low)}")
     print(f"corpus gold snippets that NQ 03/NQ-CP or KH 3260 also quote (build passages from training documents "
           f"only): {quoted_by_held_out(paths, args.shared)}")
     return 1 if problems else 0
@@ -318,6 +321,19 @@ def corpus_passage_misses(paths: list[Path], shared: Path) -> list[str]:
             if not any(f in p for f in folded for p in by_doc.get(row.get("doc"), [])):
                 misses.append(f"{path.name}:{n}: gold inside no single passage of {row.get('doc')!r}")
     return misses
+
+
+# Function words left out when comparing a question's syllables with its snippet (folded forms).
+_FUNCTION = frozenset("la cua va cac nhung co khong duoc thi the nao gi ve cho trong nay do mot ai sao bao nhieu khi "
+                      "de voi tu den theo hay nhu o ra tai".split())
+_SYLLABLE = re.compile(r"[^\W_]+")
+
+
+def content_overlap(query: str, gold: list[str]) -> float:
+    """Share of the query's content syllables that occur in its gold snippets (party-paraphrase-dev keeps it <= 1/3)."""
+    words = [w for w in _SYLLABLE.findall(bench_fold(query)) if w not in _FUNCTION]
+    snippet = set(_SYLLABLE.findall(bench_fold(" ".join(gold))))
+    return sum(w in snippet for w in words) / len(words) if words else 0.0
 
 
 def quoted_by_held_out(paths: list[Path], shared: Path) -> int:
