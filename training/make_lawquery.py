@@ -95,10 +95,11 @@ def title_questions(title: str, law: str) -> tuple[list[str], list[str]]:
                  f"mức phạt đối với {t}"],
                 [f"{x} thì bị phạt tù bao nhiêu năm", f"{x} bị xử lý hình sự ra sao",
                  f"nếu {x} thì đi tù mấy năm", f"{x} có bị truy cứu trách nhiệm hình sự không"])
+    # "Quyền và nghĩa vụ của X": the question asks about X; "Quyền sống", "Nghĩa vụ nộp ..." name no holder.
     m = re.match(r"(quyền và nghĩa vụ|quyền, nghĩa vụ|nghĩa vụ|quyền|trách nhiệm|nhiệm vụ, quyền hạn|"
-                 r"nhiệm vụ và quyền hạn)( của)? (.+)", t)
+                 r"nhiệm vụ và quyền hạn) của (.+)", t)
     if m:
-        subj = m.group(3)
+        subj = m.group(2)
         return ([f"{t} theo {{law}}", f"{{law}} quy định {m.group(1)} của {subj} thế nào"],
                 [f"{subj} được làm gì và phải làm gì", f"{subj} có {m.group(1)} gì",
                  f"cho hỏi {subj} phải chịu trách nhiệm gì"])
@@ -117,7 +118,7 @@ def title_questions(title: str, law: str) -> tuple[list[str], list[str]]:
     return ([f"{{law}} quy định thế nào về {t}", f"quy định của pháp luật về {t}", f"{t} được quy định ra sao",
              f"nội dung quy định về {t} trong {{law}}"],
             [f"cho hỏi {t} thì luật nói sao", f"luật bây giờ nói gì về {t} vậy",
-             f"mình muốn biết về {t}, luật quy định thế nào", f"trường hợp {t} thì xử lý sao",
+             f"mình muốn biết về {t}, luật quy định thế nào", f"hỏi về {t}: luật quy định gì",
              f"{t} là sao vậy"])
 
 
