@@ -5,16 +5,15 @@ import json
 import logging
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from xml.etree import ElementTree
 
 from tracuu.text import legacy_encodings
 from tracuu.errors import PathNotFoundError, UnreadableDocumentError
 from tracuu.ingest.extracted import ExtractedDocument
-from tracuu.ingest.limits import DEFAULT, ReadBudget, read_member, sniff, unclosed_hiding_tag
+from tracuu.ingest.docx import docx_text
+from tracuu.ingest.limits import DEFAULT, ReadBudget, sniff, unclosed_hiding_tag
 from tracuu.ingest.markdown_clean import html_text, html_title
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
@@ -23,7 +22,6 @@ SUPPORTED = "supported: " + ", ".join(FORMATS)
 _TITLE_MAX = 200
 # A folder's own description (what it holds, where it came from): read by people, not indexed as a document.
 FOLDER_NOTES = {"readme.md", "source.md"}
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_paths(paths: Sequence[str | Path],
@@ -297,80 +295,13 @@ def _pdf_meta_title(reader) -> str:
 
 
 def _read_docx(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            # Inflated under the budget: a few hundred KB can unzip to gigabytes of XML.
-            xml = read_member(archive, "word/document.xml", str(path), budget)
-            body = ElementTree.fromstring(xml).find(f"{_W}body")
-            del xml
-            core = read_member(archive, "docProps/core.xml", str(path), budget) \
-                if "docProps/core.xml" in archive.namelist() else b""
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
-        raise UnreadableDocumentError(str(path), f"corrupt .docx: {exc}", fix="open and save it again in Word") from exc
-    lines = _docx_blocks(body) if body is not None else []
-    text = "\n".join(lines)
+    text, core_title = docx_text(path, budget)
     budget.chars(str(path), len(text))
     if not text.strip():
         raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
     text, warnings = _checked(text)
-    title = _docx_core_title(core) or first_line_title(re.sub(r"^#+ ", "", text, flags=re.M))
+    title = first_line_title(core_title) or first_line_title(re.sub(r"^#+ ", "", text, flags=re.M))
     return ExtractedDocument(key, str(path), "docx", text, title, warnings=warnings)
-
-
-def _docx_blocks(parent) -> list[str]:
-    lines: list[str] = []
-    for child in parent:
-        if child.tag == f"{_W}p":
-            lines.append(_docx_paragraph(child))
-        elif child.tag == f"{_W}tbl":
-            lines.extend(_docx_table(child))
-        elif child.tag == f"{_W}sdt":
-            content = child.find(f"{_W}sdtContent")
-            lines.extend(_docx_blocks(content) if content is not None else [])
-    return lines
-
-
-def _docx_paragraph(p, headings: bool = True) -> str:
-    parts: list[str] = []
-    for node in p.iter():
-        if node.tag == f"{_W}t" and node.text:
-            parts.append(node.text)
-        elif node.tag == f"{_W}tab":
-            parts.append("\t")
-        elif node.tag in (f"{_W}br", f"{_W}cr"):
-            parts.append(" ")
-    text = "".join(parts)
-    style = p.find(f"{_W}pPr/{_W}pStyle")
-    level = _heading_level(style.get(f"{_W}val", "")) if style is not None and headings else 0
-    # Heading styles become Markdown headings so the cleaner records them like any other heading.
-    return f"{'#' * level} {text}" if level and text.strip() else text
-
-
-def _heading_level(style: str) -> int:
-    m = re.fullmatch(r"(?i)heading\s*([1-6])|(title)", style)
-    return (int(m.group(1)) if m.group(1) else 1) if m else 0
-
-
-def _docx_table(tbl) -> list[str]:
-    rows = []
-    for tr in tbl.iter(f"{_W}tr"):
-        cells = [" ".join(_docx_paragraph(p, False) for p in tc.iter(f"{_W}p")).replace("|", "¦").strip()
-                 for tc in tr.findall(f"{_W}tc")]
-        rows.append("| " + " | ".join(cells) + " |")
-    if len(rows) > 1:  # a Word table's first row is taken as its header
-        columns = rows[0].count(" | ") + 1
-        rows.insert(1, "|" + "---|" * columns)
-    return rows
-
-
-def _docx_core_title(core: bytes) -> str:
-    if not core:
-        return ""
-    try:
-        node = ElementTree.fromstring(core).find("{http://purl.org/dc/elements/1.1/}title")
-    except ElementTree.ParseError:
-        return ""
-    return first_line_title(node.text or "") if node is not None else ""
 
 
 _READERS = {"txt": _read_txt, "md": _read_md, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx}
