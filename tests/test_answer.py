@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 import tracuu
-from tracuu.qa.ask import NOT_FOUND, QueryTerms, plain
+from tracuu.qa.ask import NOT_FOUND
+from tracuu.qa.asks import asks_of
+from tracuu.qa.evidence import QueryTerms, plain
 from tracuu.evaluate import bench_fold, read_gold
 from tracuu.results import Answer
 
@@ -84,10 +86,10 @@ def test_json_shape(shared_index):
 
 def test_question_terms_ignore_question_words_and_weigh_unknown_words_most(shared_index):
     terms = QueryTerms.of(shared_index, "ai chủ trì phiên họp thứ nhất")
-    assert "ai" not in terms.weights and terms.cue == "person"
+    assert "ai" not in terms.weights and asks_of("ai chủ trì phiên họp thứ nhất").kind == "person"
     unknown = QueryTerms.of(shared_index, "chuyển đổi số lương hưu")
     assert unknown.weights["huu"] > unknown.weights["chuyen"]
-    assert QueryTerms.of(shared_index, "giao dịch không dùng tiền mặt đạt bao nhiêu").cue == "quantity"
+    assert asks_of("giao dịch không dùng tiền mặt đạt bao nhiêu").kind == "quantity"
     assert not QueryTerms.of(shared_index, "ty le do thi hoa").accented
 
 
