@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tracuu.qa.ask import decide
-from tracuu.qa.asks import asks_of, figure_fit, kind_fit, year_fit
+from tracuu.qa.asks import asks_of, figure_fit, kind_fit, names_in, year_fit
 from tracuu.qa.confidence import FEATURES, Calibration, calibration
 
 LIFE_2025 = ("Về xã hội: Đến năm 2025, tỉ trọng lao động nông nghiệp trong tổng lao động xã hội khoảng 25%; "
@@ -68,7 +68,7 @@ def test_confidence_is_a_fitted_probability_stored_as_data():
 def test_decide_answers_or_labels_low_confidence_or_abstains():
     cal = Calibration(tuple(1.0 if f != "unseen" else -1.0 for f in FEATURES), -6.0, answer_at=0.7, low_at=0.2)
     assert decide([_features()], cal)[1] == "answered"
-    middling = _features(dense=0.3, sentence=0.3, kind=0.5)
+    middling = _features(dense=0.2, sentence=0.5)
     confidence, status = decide([middling], cal)
     assert cal.low_at <= confidence < cal.answer_at and status == "low_confidence"
     # The same middling evidence about another year is no answer at all.
@@ -80,3 +80,10 @@ def test_decide_answers_or_labels_low_confidence_or_abstains():
 @pytest.mark.parametrize("question", ["mức lương cơ sở năm 2025 là bao nhiêu?", "tuổi thọ trung bình năm 2030"])
 def test_questions_with_a_year_keep_it(question):
     assert asks_of(question).years
+
+
+def test_proper_names_of_a_question():
+    assert names_in("Bí thư Thành ủy Đà Nẵng yêu cầu gì về học tập nghị quyết") == ["Đà Nẵng"]
+    assert names_in("Tổng Bí thư Tô Lâm nói gì về chuyển đổi số") == ["Tô Lâm"]
+    assert names_in("NQ ĐH XIII: tỉ trọng lao động nông nghiệp") == []  # abbreviations are no names
+    assert names_in("bi thu thanh uy Da Nang") == []

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from tracuu.qa.asks import Asks, asks_of, figure_fit, kind_fit, year_fit
+from tracuu.qa.asks import Asks, asks_of, figure_fit, kind_fit, names_in, year_fit
 from tracuu.qa.confidence import Calibration, calibration
 from tracuu.qa.evidence import (Candidate, QueryTerms, both_tokens_of, dense_level, encode, plain, quote_of,
                                 tokens_of)
@@ -84,8 +84,10 @@ def quotes_of(index: PassageSource, a: Assessment) -> tuple[Quote, ...]:
 
 
 def _on_topic(f: dict[str, float]) -> bool:
-    # The passages speak about the question and nothing it names is contradicted: only the sentence is unsure.
-    return f["year"] >= 0.5 and f["figure"] >= 0.3 and f["unseen"] == 0.0 and f["exact"] >= 0.5
+    # The passages speak about the question, nothing it names is contradicted or missing (a year only in another
+    # part, a name no passage holds), and the sentence holds the kind of thing asked: only the choice is unsure.
+    return (f["year"] >= 0.8 and f["figure"] >= 0.3 and f["kind"] == 1.0 and f["unseen"] == 0.0
+            and f["exact"] >= 0.5 and f["sentence"] >= 0.4 and f.get("names", 1.0) == 1.0)
 
 
 def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents: Sequence[str] | None = None,
@@ -114,6 +116,10 @@ def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents:
     # A comparison is as sure as its least sure side (a side not found: no evidence); otherwise the first
     # sentence carries the answer.
     features = tuple(_features(index, terms, x, covered, exact, unseen) for x in chosen[:2 if asks.comparison else 1])
+    named = names_in(question)
+    if named:  # "Đà Nẵng", "Hồ Chí Minh": a place or person the top passages never mention
+        text = " ".join(h.passage.text for h in hits)
+        features = tuple(f | {"names": float(all(n in text for n in named))} for f in features)
     if asks.comparison and len(features) < 2:
         features += (dict.fromkeys(features[0], 0.0),)
     return Assessment(tuple(chosen), features, tuple(hits), by_passage)

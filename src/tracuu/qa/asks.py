@@ -117,3 +117,20 @@ def kind_fit(asks: Asks, sentence: str) -> float:
     if asks.kind == "place":
         return 1.0 if _PLACE.search(sentence) else 0.0
     return 1.0
+
+
+def names_in(question: str) -> list[str]:
+    """Proper names the question holds: two or more capitalised syllables in a row, not opening the question
+    ("Đà Nẵng", "Tô Lâm"); accented questions only (unaccented names are ambiguous)."""
+    if fold(question) == question:
+        return []
+    words = re.findall(r"[^\W\d_]+|\S", question)
+    names, run = [], []
+    for n, w in enumerate(words + ["."]):
+        if n > 0 and w[0].isupper() and w.isalpha() and (len(w) == 1 or w[1:].islower()):
+            run.append(w)
+            continue
+        if len(run) >= 2:
+            names.append(" ".join(run))
+        run = []
+    return names
