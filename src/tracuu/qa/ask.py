@@ -220,7 +220,7 @@ def _features(index: PassageSource, terms: QueryTerms, x: _Checked, covered: flo
     level = dense_level(index.encoder.name, x.c.similarity) if terms.accented else None
     return {"coverage": coverage, "exact": exact, "sentence": x.c.lexical,
             "dense": coverage if level is None else level, "year": x.year, "figure": x.figure, "kind": x.kind,
-            "unseen": unseen}
+            "unseen": unseen, "accented": float(terms.accented)}
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -24,6 +24,7 @@ FEATURES = (
     "figure",     # asks.figure_fit: the figure the question names is in the sentence
     "kind",       # asks.kind_fit: a figure for "bao nhiêu", a date for "khi nào", a body for "cơ quan nào"
     "unseen",     # share of the question's term weight on words no document holds ("lương")
+    "accented",   # 1 when typed with diacritics: without them the encoder collapses and terms are ambiguous
 )
 
 

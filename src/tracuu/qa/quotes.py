@@ -121,10 +121,23 @@ def _from_passage(index: PassageSource, hit: Hit) -> list[Candidate]:
             start, end = s.char_start + speech.start(2), s.char_start + speech.end(2)
             speaker = _SPEAKER.search(s.text[:speech.start(1)].rsplit(",", 1)[-1])
             out.append(Candidate(hit, start, end, doc_text[start:end], speaker=speaker.group(1) if speaker else None))
-        span = _trimmed(doc_text, s)
-        if span and quotable(doc_text[span[0]:span[1]]):
+        span, clause = _trimmed(doc_text, s), False
+        if span and len(plain(doc_text[span[0]:span[1]]).split()) > MAX_WORDS and "|" not in s.text:
+            span, clause = _leading_clauses(doc_text, *span), True
+        if span and quotable(doc_text[span[0]:span[1]], clause=clause):
             out.append(Candidate(hit, span[0], span[1], doc_text[span[0]:span[1]]))
     return [c for c in out if c.speaker or quotable(c.text, speech=True)]
+
+
+def _leading_clauses(doc_text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A sentence too long to quote, cut after its longest run of leading clauses that fits, at a semicolon
+    (never at a comma): "(4) Khơi dậy khát vọng phát triển đất nước phồn vinh, hạnh phúc; phát huy …; …"."""
+    best = None
+    for m in re.finditer(";", doc_text[start:end]):
+        if len(plain(doc_text[start:start + m.start()]).split()) > MAX_WORDS:
+            break
+        best = (start, start + m.start())
+    return best
 
 
 def _trimmed(doc_text: str, s: Sentence) -> tuple[int, int] | None:
@@ -135,13 +148,15 @@ def _trimmed(doc_text: str, s: Sentence) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def quotable(text: str, *, speech: bool = False) -> bool:
-    """Self-contained and of quotable length: not a heading, a table row, a list stub or a dangling sentence."""
+def quotable(text: str, *, speech: bool = False, clause: bool = False) -> bool:
+    """Self-contained and of quotable length: not a heading, a table row, a list stub or a dangling sentence.
+    `clause`: the leading clauses of a long sentence, which end at a semicolon left out of the span."""
     clean = plain(text)
     words = clean.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or "|" in text:
         return False
-    if not speech and (not clean[0].isupper() or clean.isupper() or not re.search(r"[.!?…”\";]$", clean)):
+    ends = clause or re.search(r"[.!?…”\"]$", clean)
+    if not speech and (not clean[0].isupper() or clean.isupper() or not ends):
         return False
     head = fold(clean).lower().lstrip("“\"'(")
     if any(head == d or head.startswith(d + " ") or head.startswith(d + ",") for d in DANGLING):

@@ -36,7 +36,7 @@ def standalone(text: str) -> bool:
     """No boilerplate, no actor-less list item, no sentence ending mid-clause, no pointer without referent."""
     clean = plain(text)
     folded = fold(clean).lower()
-    if clean.endswith((",", ";", ":", "-")):
+    if clean.endswith((",", ";", ":", "-")) or re.search(r":\s*[-*•]", clean):  # or a list run into one line
         return False
     if _BOILERPLATE.search(folded) or _POINTING.search(folded):
         return False
