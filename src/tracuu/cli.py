@@ -158,7 +158,8 @@ def cmd_ask(a: argparse.Namespace) -> int:
 def cmd_quotes(a: argparse.Namespace) -> int:
     found = Index.open(a.index).quotes(a.topic, a.k, doc_type=a.type, issuer=a.issuer, date_from=a.date_from,
                                        date_to=a.date_to)
-    none = f"“{a.topic}”: không có câu nào trong văn bản nói đúng chủ đề này; thử cách diễn đạt khác hoặc bỏ bớt bộ lọc."
+    none = (f"“{a.topic}”: không có câu nào trong văn bản nói đúng chủ đề này; "
+            "thử cách diễn đạt khác hoặc bỏ bớt bộ lọc.")
     text = "\n".join(_quote_lines(found, "")) if found else none
     _emit({"topic": a.topic, "quotes": [q.to_dict() for q in found]}, a.json, text)
     return 0

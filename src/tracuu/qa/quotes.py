@@ -26,7 +26,7 @@ DANGLING = tuple(fold(s) for s in (
     "vì thế", "theo đó", "bên cạnh đó", "ngoài ra", "tuy nhiên", "như vậy", "từ đó", "qua đó", "đồng thời",
     "nhờ đó", "mặt khác", "cụ thể", "trong đó", "này", "những", "các nội dung trên", "nội dung này", "tại đây",
     "và", "nhưng", "hoặc", "còn", "mà", "song", "tuy", "nên", "rồi", "hay", "hơn nữa", "thứ hai", "thứ ba",
-    "sau đó", "cuối cùng", "ở đây", "họ", "nó", "ông", "bà", "anh", "chị",
+    "sau đó", "cuối cùng", "ở đây", "họ", "nó", "ông", "bà", "anh", "chị", "cùng đó", "cùng với đó", "với đó",
 ))
 # Leading list markers and Markdown are trimmed off the quoted span (still a slice of the document).
 # Markdown escapes a list number's dot ("**1\.** Thành lập …"): the number is no part of the quote either way.
