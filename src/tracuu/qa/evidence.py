@@ -48,38 +48,65 @@ class QueryTerms:
     # folded field cannot tell from "lượng" (chất lượng).
     marked: dict[str, str] = field(default_factory=dict)
 
+    # The same question as typed, when writing out its abbreviations changed it: "GDP" is written "GDP" in the
+    # resolution, not "tổng sản phẩm trong nước". A passage covers the question in either reading.
+    typed: dict[str, float] = field(default_factory=dict)
+
     @classmethod
     def of(cls, index: PassageSource, question: str) -> "QueryTerms":
         # The terms of the question with its abbreviations written out, as the encoder reads it: "BCĐ phải làm gì"
         # asks about "Ban Chỉ đạo", which documents spell out, and "BCĐ" alone would leave nothing covered.
         text = rewrite_query(question)
-        analyzed = index.analyzer.analyze(text)
-        sylls = index.analyzer.syllables(text)
-        stop = [s in STOPWORDS_ACCENTED or (fold(s) == s and s in STOPWORDS) for s in sylls]
-        n_unigrams = len(sylls)
-        unigrams = [t for t, is_stop in zip(analyzed.folded[:n_unigrams], stop) if not is_stop]
-        bigrams = [t for i, t in enumerate(analyzed.folded[n_unigrams:]) if not (stop[i] or stop[i + 1])]
-        # BM25's idf from the folded field; a term the index never saw gets the highest weight: a question about
-        # something absent from every document should not look covered.
-        weights = {t: index.idf(t) for t in unigrams}
-        weights.update({t: 0.5 * index.idf(t) for t in bigrams})
-        accented = analyzed.accented if text == question else index.analyzer.analyze(question).accented
-        marked = {f: e for f, e, s, is_stop in zip(analyzed.folded, analyzed.exact, sylls, stop)
-                  if not is_stop and fold(s) != s}
-        return cls(weights, frozenset(_NUMBER.findall(question)), accented, marked)
+        weights, marked, accented = _weighted(index, text)
+        typed = _weighted(index, question)[0] if text != question else {}
+        if text != question:
+            accented = index.analyzer.analyze(question).accented
+        return cls(weights, frozenset(_NUMBER.findall(question)), accented, marked, typed)
 
     def coverage(self, tokens: set[str]) -> float:
-        """Share of the question's term weight found in `tokens` (0 when the question has no content term)."""
-        total = sum(self.weights.values())
-        return sum(w for t, w in self.weights.items() if t in tokens) / total if total else 0.0
-
+        """Share of the question's term weight found in `tokens` (0 when the question has no content term), in
+        the better of its two readings (abbreviations written out, or as typed)."""
+        return max(_share(self.weights, tokens.__contains__), _share(self.typed, tokens.__contains__))
 
     def exact_coverage(self, folded: set[str], exact: set[str]) -> float:
         """`coverage`, where a syllable typed with its marks counts only when found with the same marks."""
-        total = sum(self.weights.values())
-        found = sum(w for t, w in self.weights.items()
-                    if (exact if t in self.marked else folded).__contains__(self.marked.get(t, t)))
-        return found / total if total else 0.0
+        def found(t: str) -> bool:
+            return self.marked[t] in exact if t in self.marked else t in folded
+
+        return max(_share(self.weights, found), _share(self.typed, found))
+
+
+def _share(weights: dict[str, float], found) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if found(t)) / total if total else 0.0
+
+
+# A document's reference is no content to find in a sentence: "NQ ĐH 13", "Nghị quyết 57", "khóa XI" (the search
+# already reads references; a passage of NQ 57 seldom repeats "57").
+_REFERENCE_ABBREVIATIONS = frozenset({"nq", "kl", "ct", "qd", "tw", "dh", "kh", "nd", "cp", "bct"})
+_REFERENCE_WORDS = ("nghi quyet", "ket luan", "dai hoi", "khoa", "chi thi", "ke hoach", "quyet dinh")
+_ROMAN_OR_NUMBER = re.compile(r"^(\d+[\w/-]*|[ivxlc]+)$")
+
+
+def _weighted(index: PassageSource, text: str) -> tuple[dict[str, float], dict[str, str], bool]:
+    analyzed = index.analyzer.analyze(text)
+    sylls = index.analyzer.syllables(text)
+    folded_sylls = [fold(s).lower() for s in sylls]
+    stop = [s in STOPWORDS_ACCENTED or (fold(s) == s and s in STOPWORDS) or f in _REFERENCE_ABBREVIATIONS
+            or (_ROMAN_OR_NUMBER.match(f) is not None and n > 0 and (
+                folded_sylls[n - 1] in _REFERENCE_ABBREVIATIONS
+                or " ".join(folded_sylls[max(0, n - 2):n]).endswith(_REFERENCE_WORDS)))
+            for n, (s, f) in enumerate(zip(sylls, folded_sylls))]
+    n_unigrams = len(sylls)
+    unigrams = [t for t, is_stop in zip(analyzed.folded[:n_unigrams], stop) if not is_stop]
+    bigrams = [t for i, t in enumerate(analyzed.folded[n_unigrams:]) if not (stop[i] or stop[i + 1])]
+    # BM25's idf from the folded field; a term the index never saw gets the highest weight: a question about
+    # something absent from every document should not look covered.
+    weights = {t: index.idf(t) for t in unigrams}
+    weights.update({t: 0.5 * index.idf(t) for t in bigrams})
+    marked = {f: e for f, e, s, is_stop in zip(analyzed.folded, analyzed.exact, sylls, stop)
+              if not is_stop and fold(s) != s}
+    return weights, marked, analyzed.accented
 
 
 def tokens_of(index: PassageSource, text: str) -> set[str]:
