@@ -174,7 +174,7 @@ def test_status_in_every_output(shared_index):
 
 def test_document_references_are_no_content_and_abbreviations_count_as_typed(shared_index):
     terms = QueryTerms.of(shared_index, "chỉ tiêu tăng trưởng GDP bình quân theo NQ ĐH 13")
-    assert not {"nq", "dh", "13"} & set(terms.weights) | set(terms.typed)
+    assert not {"nq", "dh", "13"} & (set(terms.weights) | set(terms.typed))
     # The resolution writes "(GDP)": the question as typed covers it even where "tổng sản phẩm" is absent.
     sentence = "Về kinh tế: Tốc độ tăng trưởng kinh tế (GDP) bình quân 5 năm đạt khoảng 6,5 - 7%/năm."
     tokens = set(shared_index.analyzer.analyze(sentence).folded)
