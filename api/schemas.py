@@ -112,16 +112,18 @@ class QuotesOut(BaseModel):
 
 
 class AnswerOut(BaseModel):
-    """`answer` None (with `message`) when the documents hold nothing reliable; `citations` are quotes."""
+    """`status` "answered"; "low_confidence" (the best sentence, labelled, with `message`); "not_found" (`answer`
+    None, `message`, the closest passages). `confidence` estimates the probability that the answer is right."""
 
     question: str
     answer: str | None
+    status: str = "answered"
     confidence: float
     message: str | None = None
     citations: list[dict[str, Any]]
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
         "question": "ti le lao dong qua dao tao la bao nhieu", "answer": "Tỉ lệ lao động qua đào tạo là 70%.",
-        "confidence": 0.82, "citations": QuotesOut.model_config["json_schema_extra"]["examples"][0]["quotes"]}]})
+        "status": "answered", "confidence": 0.82, "citations": QuotesOut.model_config["json_schema_extra"]["examples"][0]["quotes"]}]})
 
 
 class WriteOut(BaseModel):

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 import tracuu
-from tracuu.qa.ask import NOT_FOUND, QueryTerms, plain
+from tracuu.qa.ask import LOW_CONFIDENCE, NOT_FOUND
+from tracuu.qa.asks import asks_of
+from tracuu.qa.evidence import QueryTerms, plain
 from tracuu.evaluate import bench_fold, read_gold
 from tracuu.results import Answer
 
@@ -84,10 +86,10 @@ def test_json_shape(shared_index):
 
 def test_question_terms_ignore_question_words_and_weigh_unknown_words_most(shared_index):
     terms = QueryTerms.of(shared_index, "ai chủ trì phiên họp thứ nhất")
-    assert "ai" not in terms.weights and terms.cue == "person"
+    assert "ai" not in terms.weights and asks_of("ai chủ trì phiên họp thứ nhất").kind == "person"
     unknown = QueryTerms.of(shared_index, "chuyển đổi số lương hưu")
     assert unknown.weights["huu"] > unknown.weights["chuyen"]
-    assert QueryTerms.of(shared_index, "giao dịch không dùng tiền mặt đạt bao nhiêu").cue == "quantity"
+    assert asks_of("giao dịch không dùng tiền mặt đạt bao nhiêu").kind == "quantity"
     assert not QueryTerms.of(shared_index, "ty le do thi hoa").accented
 
 
@@ -105,6 +107,13 @@ def test_real_encoder_abstains_and_answers(tmp_path_factory):
     a = index.ask("giao dịch không dùng tiền mặt đạt bao nhiêu phần trăm")
     assert a.answer and "80%" in a.answer
     assert_verbatim(index, a)
+    # Issue 15: near misses by year or topic abstain; a comparison answers per document; quotes carry the theme.
+    for question in ("mức lương cơ sở năm 2025 là bao nhiêu?", "tuổi thọ trung bình năm 2030 theo Nghị quyết Đại hội XIII"):
+        assert index.ask(question).status == "not_found", question
+    both = index.ask("so sánh mục tiêu đóng góp của TFP vào tăng trưởng trong Nghị quyết 20 và Nghị quyết 57")
+    assert len({c.document.id for c in both.citations}) == 2
+    assert "35%" in both.answer and "55%" in both.answer
+    assert all("khát vọng" in q.text.lower() for q in index.quotes("khát vọng phát triển đất nước", 5))
 
 
 def test_cli_ask_quotes_show(tmp_path, docs_dir, capsys):
@@ -135,3 +144,37 @@ def test_an_abbreviation_is_covered_by_its_full_form(shared_index):
         a = shared_index.ask(question)
         assert a.answer is not None, (question, a.confidence)
         assert "Ban Chỉ đạo" in a.answer or "Ban chỉ đạo" in a.answer
+
+
+@pytest.mark.parametrize("subject", ["tỉ lệ che phủ rừng", "tỉ lệ thất nghiệp ở khu vực thành thị",
+                                     "tỉ lệ lao động qua đào tạo"])
+def test_a_year_the_text_does_not_give_is_not_answered_with_another_years_figure(shared_index, subject):
+    right = shared_index.ask(f"{subject} năm 2025")
+    assert right.status == "answered" and "2025" in right.answer
+    wrong = shared_index.ask(f"{subject} năm 2030")  # the resolution gives 2025 figures only
+    assert wrong.status == "not_found" and wrong.answer is None
+    assert wrong.confidence < right.confidence - 0.3
+
+
+@pytest.mark.parametrize("question", ["mức lương cơ sở năm 2025 là bao nhiêu?", "năm nào kinh phí R&D đạt 5% GDP"])
+def test_neighbouring_topic_or_wrong_figure_abstains(shared_index, question):
+    a = shared_index.ask(question)
+    assert a.status == "not_found" and a.answer is None and a.message == NOT_FOUND
+
+
+def test_status_in_every_output(shared_index):
+    d = shared_index.ask("giao dịch không dùng tiền mặt đạt bao nhiêu phần trăm").to_dict()
+    assert d["status"] in {"answered", "low_confidence"} and d["answer"] and "80" in d["answer"]
+    assert Answer("q", None, 0.1).status == "not_found" and Answer("q", "a", 0.9).status == "answered"
+    low = Answer("q", "Đến năm 2025, tỉ lệ đô thị hoá khoảng 45%.", 0.4, (), LOW_CONFIDENCE, status="low_confidence")
+    assert low.to_dict()["status"] == "low_confidence" and low.to_dict()["message"] == LOW_CONFIDENCE
+
+
+def test_document_references_are_no_content_and_abbreviations_count_as_typed(shared_index):
+    terms = QueryTerms.of(shared_index, "chỉ tiêu tăng trưởng GDP bình quân theo NQ ĐH 13")
+    assert not {"nq", "dh", "13"} & (set(terms.weights) | set(terms.typed))
+    # The resolution writes "(GDP)": the question as typed covers it even where "tổng sản phẩm" is absent.
+    sentence = "Về kinh tế: Tốc độ tăng trưởng kinh tế (GDP) bình quân 5 năm đạt khoảng 6,5 - 7%/năm."
+    tokens = set(shared_index.analyzer.analyze(sentence).folded)
+    written_out = QueryTerms(terms.weights, terms.numbers, terms.accented, terms.marked)  # "tổng sản phẩm …"
+    assert "gdp" in terms.typed and terms.coverage(tokens) > written_out.coverage(tokens) + 0.2

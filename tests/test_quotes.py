@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from tracuu.text.analyzer import fold
-from tracuu.qa.ask import plain
+from tracuu.qa.evidence import plain
 from tracuu.errors import InvalidQueryError
 from tracuu.qa.quotes import DANGLING, MAX_WORDS, MIN_WORDS, _allowed, quotable
 from tracuu.results import DocumentInfo
@@ -20,7 +20,10 @@ TOPICS = ["chuyển đổi số", "đoàn kết toàn dân tộc", "phòng chố
 @pytest.mark.parametrize("topic", TOPICS)
 def test_quotes_are_verbatim_self_contained_and_diverse(shared_index, topic):
     found = shared_index.quotes(topic, 5)
-    assert 3 <= len(found) <= 5
+    assert 1 <= len(found) <= 5  # fewer than asked when fewer carry the theme
+    theme = set(fold(topic).lower().split())
+    for q in found:  # each carries most of the theme's words
+        assert len(theme & set(fold(plain(q.text)).lower().replace(",", " ").split())) >= len(theme) / 2, q.text
     for q in found:
         assert q.text == shared_index.document_text(q.document.id)[q.char_start:q.char_end]
         assert q.to_dict()["quote"] == q.text and q.citation.text

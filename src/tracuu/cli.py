@@ -207,6 +207,8 @@ def cmd_ask(a: argparse.Namespace) -> int:
     if answer.answer is None:
         lines = [f"{answer.message} (độ tin cậy {answer.confidence:.2f}). Các đoạn gần nhất:"]
         lines += [f"  - {c.citation.text} ({c.passage_id})" for c in answer.citations]
+    elif answer.status == "low_confidence":
+        lines = [f"{answer.message} (độ tin cậy {answer.confidence:.2f}):"] + _quote_lines(answer.citations, "  ")
     else:
         lines = [f"Trả lời (độ tin cậy {answer.confidence:.2f}):"] + _quote_lines(answer.citations, "  ")
     _emit(answer.to_dict(), a.json, "\n".join(lines))
@@ -216,7 +218,9 @@ def cmd_ask(a: argparse.Namespace) -> int:
 def cmd_quotes(a: argparse.Namespace) -> int:
     found = Index.open(a.index).quotes(a.topic, a.k, doc_type=a.type, issuer=a.issuer, date_from=a.date_from,
                                        date_to=a.date_to)
-    text = "\n".join(_quote_lines(found, "")) if found else "Không tìm thấy câu trích dẫn phù hợp."
+    none = (f"“{a.topic}”: không có câu nào trong văn bản nói đúng chủ đề này; "
+            "thử cách diễn đạt khác hoặc bỏ bớt bộ lọc.")
+    text = "\n".join(_quote_lines(found, "")) if found else none
     _emit({"topic": a.topic, "quotes": [q.to_dict() for q in found]}, a.json, text)
     return 0
 

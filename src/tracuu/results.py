@@ -129,12 +129,19 @@ class Answer:
 
     question: str
     answer: str | None
-    confidence: float
+    confidence: float  # the estimated probability that the answer is right
     citations: tuple[Quote, ...] = ()
     message: str | None = None
+    # "answered"; "low_confidence": the best sentence of on-topic passages, shown labelled, with `message`;
+    # "not_found": `answer` None, `citations` the closest passages. Left empty, it follows `answer`.
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", "answered" if self.answer is not None else "not_found")
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"question": self.question, "answer": self.answer,
+        d: dict[str, Any] = {"question": self.question, "answer": self.answer, "status": self.status,
                              "confidence": round(self.confidence, 3)}
         if self.message:
             d["message"] = self.message

@@ -1,18 +1,16 @@
-"""`quotes`: self-contained, quotable sentences on a topic, verbatim, each with its citation; diverse by source."""
+"""`quotes`: self-contained, quotable sentences that carry a theme, verbatim, each with its citation; diverse by
+source; fewer than asked when fewer carry the theme (qa.theme), none when none does."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
 
-import numpy as np
-
-from tracuu.text.analyzer import fold
-from tracuu.qa.ask import QueryTerms, dense_level, plain, tokens_of
-from tracuu.citation import cite
 from tracuu.errors import InvalidQueryError
+from tracuu.qa.evidence import Candidate, QueryTerms, dense_level, encode, plain, quote_of, tokens_of
 from tracuu.qa.source import PassageSource
+from tracuu.qa.theme import NONE, phrase_of, standalone, theme_fit
 from tracuu.results import DocumentInfo, Hit, Quote, Sentence
+from tracuu.text.analyzer import fold
 
 
 PASSAGES = 20  # passages searched per topic
@@ -28,7 +26,7 @@ DANGLING = tuple(fold(s) for s in (
     "vì thế", "theo đó", "bên cạnh đó", "ngoài ra", "tuy nhiên", "như vậy", "từ đó", "qua đó", "đồng thời",
     "nhờ đó", "mặt khác", "cụ thể", "trong đó", "này", "những", "các nội dung trên", "nội dung này", "tại đây",
     "và", "nhưng", "hoặc", "còn", "mà", "song", "tuy", "nên", "rồi", "hay", "hơn nữa", "thứ hai", "thứ ba",
-    "sau đó", "cuối cùng", "ở đây", "họ", "nó", "ông", "bà", "anh", "chị",
+    "sau đó", "cuối cùng", "ở đây", "họ", "nó", "ông", "bà", "anh", "chị", "cùng đó", "cùng với đó", "với đó",
 ))
 # Leading list markers and Markdown are trimmed off the quoted span (still a slice of the document).
 # Markdown escapes a list number's dot ("**1\.** Thành lập …"): the number is no part of the quote either way.
@@ -52,17 +50,6 @@ _SPEAKER = re.compile(r"((?:Tổng Bí thư|Chủ tịch nước|Chủ tịch Qu
                       r"(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)\s*$")
 
 
-@dataclass
-class _Candidate:
-    hit: Hit
-    start: int
-    end: int
-    text: str
-    speaker: str | None = None
-    score: float = 0.0
-    vector: np.ndarray | None = None
-
-
 def quotes(index: PassageSource, topic: str, k: int = 5, *, doc_type: str | None = None, issuer: str | None = None,
            date_from: str | None = None, date_to: str | None = None) -> list[Quote]:
     """Up to `k` quotable sentences on `topic`, official documents first, at most one per passage, two per
@@ -75,10 +62,23 @@ def quotes(index: PassageSource, topic: str, k: int = 5, *, doc_type: str | None
     candidates = [c for h in hits for c in _from_passage(index, h)]
     if not candidates:
         return []
-    candidates.sort(key=lambda c: -(terms.coverage(tokens_of(index, c.text)) + 0.5 / c.hit.rank))
+    phrase = phrase_of(topic)
+    for c in candidates:
+        c.lexical = terms.coverage(tokens_of(index, c.text))
+    # The theme's own words first: a sentence that holds them is read before one that only shares words.
+    candidates.sort(key=lambda c: -(c.lexical + (f" {phrase} " in f" {_words(c.text)} ") + 0.5 / c.hit.rank))
     candidates = candidates[:MAX_CANDIDATES]
     _score(index, topic, terms, candidates)
-    return [_quote(index, c) for c in _diverse(index, candidates, k)]
+    fits = {id(c): theme_fit(phrase, c.text, c.lexical, dense_level(index.encoder.name, c.similarity))
+            for c in candidates}
+    fitting = [c for c in candidates if fits[id(c)] != NONE]
+    # Exact phrase first, then the same idea in other words; fewer than k when fewer carry the theme.
+    fitting.sort(key=lambda c: (-fits[id(c)], -c.score))
+    return [quote_of(index, c.hit, c.start, c.end, c.score, c.speaker) for c in _diverse(index, fitting, k)]
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(plain(text)).lower()))
 
 
 def _allowed(docs: list[DocumentInfo], doc_type: str | None, issuer: str | None, date_from: str | None,
@@ -113,18 +113,31 @@ def _iso(value: str | None, field: str | None) -> date | None:
         raise InvalidQueryError(field, f"{value!r} is not a date", fix="write it as YYYY-MM-DD") from None
 
 
-def _from_passage(index: PassageSource, hit: Hit) -> list[_Candidate]:
+def _from_passage(index: PassageSource, hit: Hit) -> list[Candidate]:
     doc_text = index.document_text(hit.document.id)
     out = []
     for s in index.sentences(hit.passage):
         for speech in _SPEECH.finditer(s.text):
             start, end = s.char_start + speech.start(2), s.char_start + speech.end(2)
             speaker = _SPEAKER.search(s.text[:speech.start(1)].rsplit(",", 1)[-1])
-            out.append(_Candidate(hit, start, end, doc_text[start:end], speaker.group(1) if speaker else None))
-        span = _trimmed(doc_text, s)
-        if span and quotable(doc_text[span[0]:span[1]]):
-            out.append(_Candidate(hit, span[0], span[1], doc_text[span[0]:span[1]]))
+            out.append(Candidate(hit, start, end, doc_text[start:end], speaker=speaker.group(1) if speaker else None))
+        span, clause = _trimmed(doc_text, s), False
+        if span and len(plain(doc_text[span[0]:span[1]]).split()) > MAX_WORDS and "|" not in s.text:
+            span, clause = _leading_clauses(doc_text, *span), True
+        if span and quotable(doc_text[span[0]:span[1]], clause=clause):
+            out.append(Candidate(hit, span[0], span[1], doc_text[span[0]:span[1]]))
     return [c for c in out if c.speaker or quotable(c.text, speech=True)]
+
+
+def _leading_clauses(doc_text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A sentence too long to quote, cut after its longest run of leading clauses that fits, at a semicolon
+    (never at a comma): "(4) Khơi dậy khát vọng phát triển đất nước phồn vinh, hạnh phúc; phát huy …; …"."""
+    best = None
+    for m in re.finditer(";", doc_text[start:end]):
+        if len(plain(doc_text[start:start + m.start()]).split()) > MAX_WORDS:
+            break
+        best = (start, start + m.start())
+    return best
 
 
 def _trimmed(doc_text: str, s: Sentence) -> tuple[int, int] | None:
@@ -135,28 +148,27 @@ def _trimmed(doc_text: str, s: Sentence) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def quotable(text: str, *, speech: bool = False) -> bool:
-    """Self-contained and of quotable length: not a heading, a table row, a list stub or a dangling sentence."""
+def quotable(text: str, *, speech: bool = False, clause: bool = False) -> bool:
+    """Self-contained and of quotable length: not a heading, a table row, a list stub or a dangling sentence.
+    `clause`: the leading clauses of a long sentence, which end at a semicolon left out of the span."""
     clean = plain(text)
     words = clean.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or "|" in text:
         return False
-    if not speech and (not clean[0].isupper() or clean.isupper() or not re.search(r"[.!?…”\";]$", clean)):
+    ends = clause or re.search(r"[.!?…”\"]$", clean)
+    if not speech and (not clean[0].isupper() or clean.isupper() or not ends):
         return False
     head = fold(clean).lower().lstrip("“\"'(")
-    return not any(head == d or head.startswith(d + " ") or head.startswith(d + ",") for d in DANGLING)
+    if any(head == d or head.startswith(d + " ") or head.startswith(d + ",") for d in DANGLING):
+        return False
+    return standalone(text)
 
 
-def _score(index: PassageSource, topic: str, terms: QueryTerms, candidates: list[_Candidate]) -> None:
-    query = index.query_vector(topic)
-    vectors = index.text_vectors([plain(c.text) for c in candidates])
-    sims = vectors @ query
-    lo, hi = float(sims.min()), float(sims.max())
-    for c, sim, vec in zip(candidates, sims, vectors):
-        c.vector = vec
-        level = dense_level(index.encoder.name, float(sim))
-        relative = (sim - lo) / (hi - lo) if hi > lo else 1.0
-        dense = relative if level is None else 0.5 * (relative + level)
+def _score(index: PassageSource, topic: str, terms: QueryTerms, candidates: list[Candidate]) -> None:
+    encode(index, topic, candidates)
+    for c in candidates:
+        level = dense_level(index.encoder.name, c.similarity)
+        dense = c.relative if level is None else 0.5 * (c.relative + level)
         folded = fold(plain(c.text)).lower()
         strong = min(1.0, len(_STRONG.findall(folded)) / 2) - 2 * min(2, len(_WEAK.findall(folded)))
         kind = (c.hit.document.metadata or {}).get("kind")
@@ -165,12 +177,12 @@ def _score(index: PassageSource, topic: str, terms: QueryTerms, candidates: list
                    - 0.1 * ("**" in c.text or "\\" in c.text))  # PDF debris: prefer the clean copy
 
 
-def _diverse(index: PassageSource, candidates: list[_Candidate], k: int) -> list[_Candidate]:
-    """Greedy by score with caps per passage and per document, skipping near-duplicates (maximal marginal
-    relevance with a hard threshold: the same words from another file are not a second quote)."""
-    chosen: list[_Candidate] = []
+def _diverse(index: PassageSource, candidates: list[Candidate], k: int) -> list[Candidate]:
+    """Greedy in the given order with caps per passage and per document, skipping near-duplicates (maximal
+    marginal relevance with a hard threshold: the same words from another file are not a second quote)."""
+    chosen: list[Candidate] = []
     seen_tokens: list[set[str]] = []
-    for c in sorted(candidates, key=lambda c: -c.score):
+    for c in candidates:  # in the caller's order
         if len(chosen) == k:
             break
         if sum(x.hit.passage.id == c.hit.passage.id for x in chosen) >= PER_PASSAGE:
@@ -187,7 +199,3 @@ def _diverse(index: PassageSource, candidates: list[_Candidate], k: int) -> list
     return chosen
 
 
-def _quote(index: PassageSource, c: _Candidate) -> Quote:
-    citation = replace(cite(c.hit.document, c.hit.passage), char_start=c.start, char_end=c.end)
-    return Quote(c.text, c.hit.document, citation, c.hit.passage.id, float(c.score), c.speaker,
-                 index.clean_text(c.hit.passage, c.start, c.end))

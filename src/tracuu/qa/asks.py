@@ -1,0 +1,136 @@
+"""What a question specifically asks, and whether a sentence addresses it: the year it names, the figure it names,
+and the kind of answer (how many -> a number, when -> a date, who -> a person, which body -> a body, where -> a place).
+
+A question about 2030 is not answered by a sentence about 2025, however close the words: these checks are
+evidence next to term coverage and the encoder's similarity, and a mismatch lowers confidence sharply.
+Pure functions over strings (questions are folded: they are often typed without diacritics).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracuu.text.analyzer import fold
+
+_YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20\d\d)(?![\d.,]\d)")
+# Not part of a name or a code: "ĐĐQH15", "5G", "1Gb/s".
+_NUMBER = re.compile(r"(?<![0-9a-z.,/])\d+(?:[.,]\d+)*(?![^\W\d_])")
+# A number right after a document's name is part of the name ("Nghị quyết 57", "NQ 03/NQ-CP", "khóa 11"), or
+# right before its type ("57-NQ/TW"), not a figure asked about.
+_NAME_BEFORE = re.compile(r"(nghi quyet|nq|ket luan|kl|so|dai hoi|dh|khoa|chi thi|ct|quyet dinh|qd|ke hoach|kh|"
+                          r"hoi nghi trung uong|trung uong|tw|phien|dieu|khoan|chuong|muc|phu luc|nghi dinh|"
+                          r"thong tu|luat|lan thu)\s*(so\s*)?$")
+_NAME_AFTER = re.compile(r"^\s*[-/]\s*[a-z]")
+_DOCUMENT_YEAR = re.compile(r"(nghi quyet|nq|ket luan|kl|chi thi|quyet dinh|ke hoach|luat)\s+(so\s+)?[\w/-]+"
+                            r"(\s+khoa\s+\w+)?\s+(nam\s+)?$")
+_KINDS = (
+    ("time", re.compile(r"\b(khi nao|bao gio|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|thoi han|"
+                        r"ban hanh ngay|ky ngay|dien ra ngay)\b")),
+    ("quantity", re.compile(r"\b(bao nhieu|bao lau|may|ty le|ti le|phan tram|chi tieu|quy mo|muc tang|muc giam)\b")),
+    ("person", re.compile(r"(^|\s)(ai|nguoi nao|vi nao|dong chi nao)(\s|$|\?)")),
+    ("body", re.compile(r"(^|\s)(co quan nao|bo nao|ban nao|don vi nao|to chuc nao)(\s|$|\?)")),
+    ("place", re.compile(r"\b(o dau|tai dau|noi nao)\b")),
+)
+# "phiên họp thứ hai" is not answered by "Phiên thứ nhất" ("Thứ hai" alone is Monday: only after its noun).
+_ORDINAL = re.compile(r"(?:(?<=phien )|(?<=lan )|(?<=hop )|(?<=nghi ))thu (nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b")
+_COMPARISON = re.compile(r"\b(so sanh|khac nhau|khac gi|giong nhau|giong va khac)\b")
+_DATE = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)|\b\d{1,2}/\d{1,2}\b|\bngày \d|\btháng \d|[Qq]uý [IV1-4]")
+_BODY = re.compile(r"\b(Bộ|Ban|Ủy ban|Uỷ ban|Văn phòng|Chính phủ|Thủ tướng|Tổng Bí thư|Chủ tịch|Bí thư|Đảng đoàn|"
+                   r"Đảng ủy|Đảng uỷ|Mặt trận|Quốc hội|Hội đồng|Thành ủy|Thành uỷ|Tỉnh ủy|Ngân hàng|Tổ đảng|"
+                   r"Ban cán sự|Bộ trưởng|Trưởng Ban|đồng chí)\b")
+# A person: a title, or "đồng chí" (a title with a name or "do đồng chí Tổng Bí thư … làm Trưởng Ban").
+_PERSON = re.compile(r"\b(Tổng Bí thư|Thủ tướng|Chủ tịch|Bộ trưởng|Bí thư|Phó Thủ tướng|đồng chí|Trưởng Ban)\b")
+_PLACE = re.compile(r"\b(tại|ở)\s+[A-ZĐÀ-Ỹ]")
+
+
+@dataclass(frozen=True)
+class Asks:
+    """The specific asks of a question."""
+
+    years: frozenset[str]
+    figures: frozenset[str]  # numbers that are neither years nor part of a document's name; ordinals ("thu hai")
+    kind: str | None  # "time", "quantity", "person", "body", "place" or None
+    comparison: bool = False
+
+
+def asks_of(question: str) -> Asks:
+    folded = fold(question).lower()
+    # "Nghị quyết 20 năm 2012" names a document by its year: that year is no target asked about.
+    years = frozenset(m.group(1) for m in _YEAR.finditer(folded) if not _DOCUMENT_YEAR.search(folded[:m.start()]))
+    figures = set()
+    for m in _NUMBER.finditer(folded):
+        number = m.group()
+        if _YEAR.fullmatch(number) or _NAME_BEFORE.search(folded[:m.start()]) or _NAME_AFTER.match(folded[m.end():]):
+            continue
+        figures.add(number)
+    figures |= {m.group(0) for m in _ORDINAL.finditer(folded)}
+    kind = next((name for name, rx in _KINDS if rx.search(folded)), None)
+    return Asks(years, frozenset(figures), kind, bool(_COMPARISON.search(folded)))
+
+
+def years_in(text: str) -> set[str]:
+    return set(_YEAR.findall(text))
+
+
+def year_fit(asks: Asks, sentence: str, context: str) -> float:
+    """1 when the sentence names a year the question names (or the question names none); 0 when the sentence
+    names only other years; otherwise what the sentence's context (its headings and the text before it in the
+    passage, nearest last) says: 0.8 when its nearest year is one asked, 0.2 another, 0.5 none."""
+    if not asks.years:
+        return 1.0
+    own = years_in(sentence)
+    if own:
+        return 1.0 if own & asks.years else 0.0
+    before = _YEAR.findall(context)
+    if not before:
+        return 0.5
+    return 0.8 if before[-1] in asks.years else 0.2
+
+
+def figure_fit(asks: Asks, sentence: str, passage: str) -> float:
+    """1 when every figure the question names is in the sentence, 0.3 when only in its passage, 0 when absent.
+    An ordinal names the event the passage is about ("phiên họp thứ nhất"): its passage is enough."""
+    if not asks.figures:
+        return 1.0
+    own, around = _figures_in(sentence), _figures_in(passage) | _figures_in(sentence)
+    fits = [1.0 if f in own or (f.startswith("thu ") and f in around) else 0.3 if f in around else 0.0
+            for f in asks.figures]
+    return min(fits)
+
+
+def _figures_in(text: str) -> set[str]:
+    folded = fold(text).lower()
+    return set(_NUMBER.findall(folded)) | {m.group(0) for m in _ORDINAL.finditer(folded)}
+
+
+def kind_fit(asks: Asks, sentence: str) -> float:
+    """Whether the sentence holds the kind of thing asked: a figure, a date, a body or person, a place."""
+    if asks.kind == "quantity":
+        figures = [n for n in _NUMBER.findall(sentence) if not _YEAR.fullmatch(n)]
+        return 1.0 if figures else 0.0
+    if asks.kind == "time":
+        return 1.0 if _DATE.search(sentence) else 0.0
+    if asks.kind == "person":
+        return 1.0 if _PERSON.search(sentence) else 0.0
+    if asks.kind == "body":
+        return 1.0 if _BODY.search(sentence) else 0.0
+    if asks.kind == "place":
+        return 1.0 if _PLACE.search(sentence) else 0.0
+    return 1.0
+
+
+def names_in(question: str) -> list[str]:
+    """Proper names the question holds: two or more capitalised syllables in a row, not opening the question
+    ("Đà Nẵng", "Tô Lâm"); accented questions only (unaccented names are ambiguous)."""
+    if fold(question) == question:
+        return []
+    words = re.findall(r"[^\W\d_]+|\S", question)
+    names, run = [], []
+    for n, w in enumerate(words + ["."]):
+        if n > 0 and w[0].isupper() and w.isalpha() and (len(w) == 1 or w[1:].islower()):
+            run.append(w)
+            continue
+        if len(run) >= 2:
+            names.append(" ".join(run))
+        run = []
+    return names

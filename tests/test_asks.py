@@ -1,0 +1,89 @@
+"""What a question asks (year, figure, kind) and whether a sentence addresses it; how `ask` decides from evidence."""
+from __future__ import annotations
+
+import pytest
+
+from tracuu.qa.ask import decide
+from tracuu.qa.asks import asks_of, figure_fit, kind_fit, names_in, year_fit
+from tracuu.qa.confidence import FEATURES, Calibration, calibration
+
+LIFE_2025 = ("Về xã hội: Đến năm 2025, tỉ trọng lao động nông nghiệp trong tổng lao động xã hội khoảng 25%; "
+             "tuổi thọ trung bình đạt khoảng 74,5 tuổi.")
+
+
+def test_years_figures_and_kind_of_a_question():
+    a = asks_of("tuổi thọ trung bình năm 2030 theo Nghị quyết Đại hội XIII")
+    assert a.years == {"2030"} and not a.figures
+    a = asks_of("năm nào kinh phí R&D đạt 5% GDP")
+    assert a.figures == {"5"} and a.kind == "time"
+    # Numbers that name a document are not figures; nor is a year that dates the document named.
+    a = asks_of("Kế hoạch 3260-KH/ĐĐQH15 của Đảng đoàn Quốc hội ban hành ngày nào")
+    assert not a.figures and not a.years
+    a = asks_of("Nghị quyết 20 năm 2012 đặt mục tiêu đầu tư cho khoa học công nghệ năm 2025 là bao nhiêu")
+    assert a.years == {"2025"} and not a.figures and a.kind == "quantity"
+    assert asks_of("ai chủ trì phiên họp thứ nhất").kind == "person"
+    assert asks_of("cơ quan nào bảo đảm kinh phí").kind == "body"
+    assert asks_of("so sánh chỉ tiêu kinh tế số trong NQ 57 và NQ 03").comparison
+    assert not asks_of("tỉ lệ phủ sóng 6G năm 2030").figures  # "6G" is a name, not a figure
+
+
+def test_a_2025_sentence_does_not_answer_a_2030_question():
+    assert year_fit(asks_of("tuổi thọ trung bình năm 2030"), LIFE_2025, "") == 0.0
+    assert year_fit(asks_of("tuổi thọ trung bình năm 2025"), LIFE_2025, "") == 1.0
+    # Without a year of its own, the sentence is read under its heading.
+    bullet = "Tối thiểu có 5 doanh nghiệp công nghệ số ngang tầm các nước tiên tiến."
+    assert year_fit(asks_of("doanh nghiệp công nghệ số năm 2030"), bullet, "1. Đến năm 2030") == 0.8
+    assert year_fit(asks_of("doanh nghiệp công nghệ số năm 2035"), bullet, "1. Đến năm 2030") == 0.2
+
+
+def test_figures_ordinals_and_kinds_are_checked_in_the_sentence():
+    r_and_d = "Kinh phí chi cho nghiên cứu phát triển (R&D) đạt 2% GDP, trong đó kinh phí từ xã hội chiếm hơn 60%."
+    assert figure_fit(asks_of("năm nào kinh phí R&D đạt 5% GDP"), r_and_d, r_and_d) == 0.0
+    assert figure_fit(asks_of("kinh phí R&D đạt 2% GDP"), r_and_d, r_and_d) == 1.0
+    second = asks_of("ai chủ trì phiên họp thứ hai của Ban Chỉ đạo")
+    assert figure_fit(second, "Tổng Bí thư Tô Lâm chủ trì Phiên họp.", "Thứ hai, ngày 20/01/2025 họp Phiên thứ nhất") == 0
+    assert kind_fit(asks_of("giao dịch không dùng tiền mặt đạt bao nhiêu"), r_and_d) == 1.0
+    assert kind_fit(asks_of("giao dịch không dùng tiền mặt đạt bao nhiêu"), "Đẩy mạnh thanh toán số.") == 0.0
+    assert kind_fit(asks_of("ai chủ trì phiên họp"), "Tổng Bí thư Tô Lâm, Trưởng Ban Chỉ đạo chủ trì Phiên họp.") == 1
+    assert kind_fit(asks_of("ai chủ trì phiên họp"), "Ban Chỉ đạo đã họp Phiên thứ nhất.") == 0
+    assert kind_fit(asks_of("Nghị quyết 03/NQ-CP ký ngày nào"), "Hà Nội, ngày 09 tháng 01 năm 2025") == 1
+
+
+def _features(**changes: float) -> dict[str, float]:
+    good = dict.fromkeys(FEATURES, 1.0) | {"unseen": 0.0}
+    return good | changes
+
+
+def test_confidence_is_a_fitted_probability_stored_as_data():
+    cal = calibration()
+    assert 0 < cal.low_at < cal.answer_at < 1
+    p = cal.probability(_features())
+    assert 0.9 < p < 1
+    # A year mismatch lowers confidence sharply, below answering even when every word and the encoder agree;
+    # a missing figure too.
+    assert cal.probability(_features(year=0.0)) < min(cal.answer_at, p - 0.3)
+    assert cal.probability(_features(figure=0.0)) < p - 0.1
+
+
+def test_decide_answers_or_labels_low_confidence_or_abstains():
+    cal = Calibration(tuple(1.0 if f != "unseen" else -1.0 for f in FEATURES), -6.0, answer_at=0.7, low_at=0.2)
+    assert decide([_features()], cal)[1] == "answered"
+    middling = _features(dense=0.2, sentence=0.5)
+    confidence, status = decide([middling], cal)
+    assert cal.low_at <= confidence < cal.answer_at and status == "low_confidence"
+    # The same middling evidence about another year is no answer at all.
+    assert decide([middling | {"year": 0.0, "dense": 1.0}], cal)[1] == "not_found"
+    # A comparison is as sure as its least sure side.
+    assert decide([_features(), _features(coverage=0, exact=0, sentence=0, dense=0)], cal)[1] == "not_found"
+
+
+@pytest.mark.parametrize("question", ["mức lương cơ sở năm 2025 là bao nhiêu?", "tuổi thọ trung bình năm 2030"])
+def test_questions_with_a_year_keep_it(question):
+    assert asks_of(question).years
+
+
+def test_proper_names_of_a_question():
+    assert names_in("Bí thư Thành ủy Đà Nẵng yêu cầu gì về học tập nghị quyết") == ["Đà Nẵng"]
+    assert names_in("Tổng Bí thư Tô Lâm nói gì về chuyển đổi số") == ["Tô Lâm"]
+    assert names_in("NQ ĐH XIII: tỉ trọng lao động nông nghiệp") == []  # abbreviations are no names
+    assert names_in("bi thu thanh uy Da Nang") == []
