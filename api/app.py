@@ -53,8 +53,8 @@ class _State:
     def uploads(self) -> Path:
         """Where uploaded files are kept: inside an embedded index's folder; for a Milvus index (whose data lives in
         the server) in $TRACUU_UPLOADS_DIR, else ./uploads."""
-        folder = Path(str(self.index.path))
-        if folder.is_dir():
+        folder = self.index.folder
+        if folder is not None:
             return folder / UPLOADS
         return Path(os.environ.get("TRACUU_UPLOADS_DIR", UPLOADS))
 

@@ -9,25 +9,27 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from tracuu.qa import ask as answering
-from tracuu.backends.embedded import builder
-from tracuu.qa import quotes as quoting
-from tracuu.text.analyzer import Analyzer
-from tracuu.backends.base import Backend, EmbeddedBackend, is_milvus, matches, open_backend
+from tracuu.backends.address import create_backend, open_backend
+from tracuu.backends.base import Backend, Previous, Writable
+from tracuu.backends.manifest import Manifest
 from tracuu.cache import BoundedCache
 from tracuu.citation import cite
+from tracuu.errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
+                           PassageNotFoundError, StrictBuildError)
+from tracuu.ingest.entries import BuildLog, Entry, Progress, read_entries
+from tracuu.ingest.stored import StoredDocument
+from tracuu.qa import ask as answering
+from tracuu.qa import quotes as quoting
+from tracuu.results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from tracuu.retrieval.copies import copy_key, distinct
 from tracuu.retrieval.encoders import Encoder, load_encoder
-from tracuu.errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
-                     PassageNotFoundError, StrictBuildError, TracuuError)
-from tracuu.retrieval.fusion import FusionConfig, Ranked, fuse, merge
-from tracuu.backends.manifest import Manifest
+from tracuu.retrieval.filters import matches
+from tracuu.retrieval.fusion import FusionConfig, Key, Ranked, fuse, merge
 from tracuu.retrieval.query_plan import QueryPlan, plan_query
 from tracuu.retrieval.references import DocumentNames, References, boost
-from tracuu.results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
-from tracuu.text.sentences import split_sentences
 from tracuu.retrieval.titles import DocumentTitles
-from tracuu.backends.embedded.store import StoredDocument
+from tracuu.text.analyzer import Analyzer
+from tracuu.text.sentences import split_sentences
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
@@ -54,7 +56,7 @@ class Index:
 
     def __init__(self, path: str | Path, *, encoder: Encoder | str | None = None) -> None:
         self._backend: Backend = open_backend(path)
-        self.path = Path(path) if isinstance(self._backend, EmbeddedBackend) else path
+        self.path = self._backend.path
         self._retired: Backend | None = None
         self._encoder = _resolve_encoder(encoder, self._backend.manifest.encoder["name"], str(self.path))
         self._write_lock = threading.Lock()
@@ -168,7 +170,7 @@ class Index:
             found = dict(zip([key for key, _ in fused], backend.passages_at([key for key, _ in fused])))
             fused = boost(fused, [found[key] for key, _ in fused], backend.documents, refs, config)
 
-            def look_up(keys: list[int]) -> list[Passage | None]:
+            def look_up(keys: list[Key]) -> list[Passage | None]:
                 return [found[key] for key in keys]
         why_of = dict(fused)
         documents_of = backend.documents
@@ -289,42 +291,68 @@ class Index:
                 "encoder": m.encoder, "fusion": m.fusion, "documents": m.documents, "passages": m.passages,
                 **backend.info(), "document_list": [d.to_dict() for d in self.documents()]}
 
+    @property
+    def folder(self) -> Path | None:
+        """The index's own folder on this machine (the HTTP app keeps uploads there); None for a Milvus index."""
+        return self._backend.folder_on_disk
+
     # -- updates --------------------------------------------------------------------------------------------
-    def add(self, paths: Sequence[str | Path], *, progress: builder.Progress | None = None) -> BuildReport:
+    def add(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> BuildReport:
         """Add new documents and replace changed ones (by content hash); unchanged ones are not re-encoded."""
         with self._write_lock:
             started = time.perf_counter()
-            report = builder.new_report()
+            log = BuildLog()
             previous = self._backend.previous()
-            fresh = builder.read_entries(paths, previous, self.encoder, report, progress)
+            fresh = read_entries(paths, previous, self.encoder, log, progress)
             fresh_ids = {e.doc.id for e in fresh}
             # A file read again replaces every document it held before (a split file may now hold fewer).
             sources = {e.doc.source for e in fresh}
-            dropped = [d.id for d in self._backend.documents.values()
-                       if d.source in sources and d.id not in fresh_ids]
-            report["removed"].extend(dropped)
-            return self._update(fresh, dropped, previous, report, progress, started)
+            log.removed.extend(d.id for d in self._backend.documents.values()
+                               if d.source in sources and d.id not in fresh_ids)
+            return self._update(fresh, previous, log, progress, started)
 
     def remove(self, document_ids: Sequence[str]) -> BuildReport:
         with self._write_lock:
             started = time.perf_counter()
             for d in document_ids:
                 self.document(d)  # unknown id: a clear error before anything is written
-            report = builder.new_report()
-            report["removed"] = list(document_ids)
-            return self._update([], list(document_ids), self._backend.previous(), report, None, started)
+            log = BuildLog(removed=list(document_ids))
+            return self._update([], self._backend.previous(), log, None, started)
 
-    def _update(self, fresh: list, removed: list[str], previous: builder.Previous, report: dict,
-                progress: builder.Progress | None, started: float) -> BuildReport:
-        encoded, backend = self._backend.update(fresh, removed, previous, self.encoder, self.analyzer, self.fusion,
-                                                progress)
+    def _update(self, fresh: list[Entry], previous: Previous, log: BuildLog, progress: Progress | None,
+                started: float) -> BuildReport:
+        report, backend = _write(self._backend, fresh, previous, log, self.encoder, self.analyzer, self.fusion,
+                                 progress, started)
         self._swap(backend)
-        return builder.report_from(str(self.path), backend.manifest, report, encoded, started)
+        return report
+
+    # -- closing --------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the query threads, the SQLite connection or the Milvus client; the index is unusable after."""
+        self._encoding.shutdown(wait=True)
+        for backend in (self._retired, self._backend):
+            if backend is not None:
+                backend.close()
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _write(target: Writable, fresh: list[Entry], previous: Previous, log: BuildLog, encoder: Encoder,
+           analyzer: Analyzer, fusion: FusionConfig, progress: Progress | None, started: float
+           ) -> tuple[BuildReport, Backend]:
+    """The one write path of `build`, `add` and `remove`: the backend takes the entries, the log becomes a report."""
+    encoded, backend = target.update(fresh, log.removed, previous, encoder, analyzer, fusion, progress)
+    m = backend.manifest
+    return log.report(backend.location, m.documents, m.passages, encoded, started), backend
 
 
 def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
           fusion: FusionConfig | None = None, strict: bool = False,
-          progress: builder.Progress | None = None) -> BuildReport:
+          progress: Progress | None = None) -> BuildReport:
     """Build (or rebuild) the index at `index` from exactly these files and folders, atomically.
 
     Passages whose text did not change keep their vectors from the previous generation (no re-encoding),
@@ -332,27 +360,22 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
     """
     started = time.perf_counter()
     enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
-    if is_milvus(index):
-        from tracuu.backends.milvus.backend import build_index
-
-        return build_index(paths, str(index), enc, fusion or FusionConfig(), strict, progress, started)
-    root = Path(index)
-    previous = builder.Previous(None, None)
+    fusion = fusion or FusionConfig()
+    target = create_backend(index, enc, fusion)
     try:
-        old = Index(root)
-        if old.manifest.encoder["name"] == enc.name:
-            previous = old._backend.previous(carry=False)
-    except TracuuError:  # no index yet, or one this version cannot read: build from nothing
-        pass
-    report = builder.new_report()
-    entries = builder.read_entries([str(p) for p in paths], previous, enc, report, progress)
-    report["removed"] = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
-    if not entries:
-        raise NothingIndexedError([str(p) for p in paths], len(report["failures"]))
-    if strict and report["failures"]:
-        raise StrictBuildError(report["failures"])
-    encoded = builder.write_generation(root, entries, previous, enc, Analyzer(), fusion or FusionConfig(), progress)
-    return builder.finish_report(root, entries, report, encoded, started)
+        previous = target.previous(carry=False)
+        log = BuildLog()
+        entries = read_entries([str(p) for p in paths], previous, enc, log, progress)
+        log.removed = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
+        if not entries:
+            raise NothingIndexedError([str(p) for p in paths], len(log.failures))
+        if strict and log.failures:
+            raise StrictBuildError(log.failures)
+        report, backend = _write(target, entries, previous, log, enc, Analyzer(), fusion, progress, started)
+        backend.close()
+        return report
+    finally:
+        target.close()
 
 
 def open_index(path: str | Path, *, encoder: Encoder | str | None = None) -> Index:

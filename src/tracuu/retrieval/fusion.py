@@ -53,12 +53,16 @@ class FusionConfig:
         return cls(**known)
 
 
+# A passage's key in a ranking: its row in an embedded index, its id in Milvus (hashable and ordered either way).
+Key = int | str
+
+
 @dataclass(frozen=True)
 class Ranked:
-    rows: list[int]
+    rows: list[Key]
     scores: list[float]
 
-    def rank_of(self) -> dict[int, tuple[int, float]]:
+    def rank_of(self) -> dict[Key, tuple[int, float]]:
         return {r: (i + 1, s) for i, (r, s) in enumerate(zip(self.rows, self.scores))}
 
 
@@ -89,7 +93,7 @@ def top_rows(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> R
     return Ranked(idx.tolist(), scores[idx].tolist())
 
 
-def _contributions(ranked: Ranked, method: str, k: int) -> dict[int, float]:
+def _contributions(ranked: Ranked, method: str, k: int) -> dict[Key, float]:
     """Each candidate's share from one retriever: 1/(k + rank) for RRF, or its score min-max scaled to [0, 1]."""
     if method == "linear":
         if not ranked.rows:
@@ -101,7 +105,7 @@ def _contributions(ranked: Ranked, method: str, k: int) -> dict[int, float]:
 
 
 def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool,
-         restored: bool = False) -> list[tuple[int, Explanation]]:
+         restored: bool = False) -> list[tuple[Key, Explanation]]:
     """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`)."""
     lex = lexical.rank_of()
     den = dense.rank_of()
@@ -118,7 +122,7 @@ def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool
     method = "linear" if config.method == "linear" else "rrf"
     lex_part = _contributions(lexical, method, config.k)
     den_part = _contributions(dense, method, config.k)
-    fused: list[tuple[int, Explanation]] = []
+    fused: list[tuple[Key, Explanation]] = []
     for row in lex.keys() | den.keys():
         lr, ls = lex.get(row, (None, None))
         dr, ds = den.get(row, (None, None))
