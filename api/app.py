@@ -21,6 +21,7 @@ from tracuu import __version__
 from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, InvalidQueryError, PassageNotFoundError,
                            UnauthorizedError, UploadRejectedError, WriteBusyError, WritesDisabledError)
 from tracuu.index import Index
+from tracuu.retrieval.filters import MetadataFilter
 
 from . import schemas as s
 from .handlers import JSONResponse, UploadSizeGuard, add_error_handlers
@@ -215,22 +216,10 @@ def _stable(index: Index, call: Callable[[], Any]) -> Any:
 
 def _search(index: Index, req: s.SearchRequest) -> dict[str, Any]:
     hits = index.search(req.q, req.offset + req.k, mode=req.mode, documents=req.document or None,
-                        filters=_filters(index, req.filters, req.doc_type, req.date_from, req.date_to),
+                        filters=MetadataFilter.from_request(req.filters, req.doc_type, _iso_date(req.date_from, "date_from"),
+                                                            _iso_date(req.date_to, "date_to")),
                         explain=req.explain)[req.offset:]
     return {"hits": [h.to_dict() for h in hits], "offset": req.offset, "k": req.k}
-
-
-def _filters(index: Index, given: dict[str, str] | None, doc_type: str | None, date_from: str | None,
-             date_to: str | None) -> dict[str, str] | None:
-    """The facade's metadata filters from the request's own fields ("NQ" or "Nghị quyết"; dates made ISO)."""
-    out = dict(given or {})
-    if doc_type:
-        codes = {str(d.metadata.get("doc_type", "")).casefold() for d in index.documents()}
-        out["doc_type" if doc_type.casefold() in codes else "doc_type_name"] = doc_type
-    for key, value in (("date_from", date_from), ("date_to", date_to)):
-        if _iso_date(value, key):
-            out[key] = _iso_date(value, key)
-    return out or None
 
 
 def _iso_date(value: Any, name: str = "date") -> str | None:

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from tracuu import __version__
 from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
+from tracuu.retrieval.filters import MetadataFilter
 from tracuu.retrieval.fusion import FusionConfig
 from tracuu.index import Index, build
 
@@ -76,7 +77,7 @@ def cmd_info(a: argparse.Namespace) -> int:
 
 
 def cmd_documents(a: argparse.Namespace) -> int:
-    docs = Index.open(a.index).documents(_filters(a.filter))
+    docs = Index.open(a.index).documents(MetadataFilter.from_pairs(a.filter))
     lines = []
     for d in docs:
         m = d.metadata
@@ -85,16 +86,6 @@ def cmd_documents(a: argparse.Namespace) -> int:
         lines += [f"    ! {w}" for w in d.warnings]
     _emit({"documents": [d.to_dict() for d in docs]}, a.json, "\n".join(lines) or "Không có văn bản nào.")
     return 0
-
-
-def _filters(pairs: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise InvalidQueryError("--filter", f"{pair!r} is not KEY=VALUE", fix="for example --filter type=NQ")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def _hits_text(hits) -> str:
@@ -116,7 +107,7 @@ def _hits_text(hits) -> str:
 
 def cmd_search(a: argparse.Namespace) -> int:
     index = Index.open(a.index)
-    opts = dict(mode=a.mode, documents=a.document or None, filters=_filters(a.filter), explain=a.explain)
+    opts = dict(mode=a.mode, documents=a.document or None, filters=MetadataFilter.from_pairs(a.filter), explain=a.explain)
     if a.queries:
         for qid, text in read_queries(a.queries):
             hits = index.search(text, a.k, **opts)
@@ -143,7 +134,7 @@ def _quote_lines(quotes, indent: str = "    ") -> list[str]:
 
 
 def cmd_ask(a: argparse.Namespace) -> int:
-    answer = Index.open(a.index).ask(a.question, a.k, documents=a.document or None, filters=_filters(a.filter))
+    answer = Index.open(a.index).ask(a.question, a.k, documents=a.document or None, filters=MetadataFilter.from_pairs(a.filter))
     if answer.answer is None:
         lines = [f"{answer.message} (độ tin cậy {answer.confidence:.2f}). Các đoạn gần nhất:"]
         lines += [f"  - {c.citation.text} ({c.passage_id})" for c in answer.citations]

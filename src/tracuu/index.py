@@ -23,7 +23,7 @@ from tracuu.qa import quotes as quoting
 from tracuu.results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from tracuu.retrieval.copies import copy_key, distinct
 from tracuu.retrieval.encoders import Encoder, load_encoder
-from tracuu.retrieval.filters import matches
+from tracuu.retrieval.filters import FilterArgument, MetadataFilter
 from tracuu.retrieval.fusion import FusionConfig, Key, Ranked, fuse, merge
 from tracuu.retrieval.query_plan import QueryPlan, plan_query
 from tracuu.retrieval.references import DocumentNames, References, boost
@@ -132,10 +132,12 @@ class Index:
 
     # -- search ---------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, mode: str = "hybrid", documents: Sequence[str] | None = None,
-               filters: dict[str, str] | None = None, explain: bool = False,
+               filters: FilterArgument = None, explain: bool = False,
                fusion: FusionConfig | None = None) -> list[Hit]:
-        """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata."""
+        """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata
+        (a `MetadataFilter`, or {key: value} with `date_from`/`date_to` bounds on the ISO date)."""
         query = _check_query(query, k, mode)
+        wanted = MetadataFilter.of(filters)
         backend = self._backend
         config = fusion or self.fusion
         if mode != "hybrid":
@@ -156,14 +158,14 @@ class Index:
         lexical = dense = Ranked([], [])
         if config.method != "dense":
             for scope in scopes:
-                lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, filters))
+                lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, wanted))
         if lexical.rows and config.title_weight:
             titles = self._documents_known(backend)[2]
             lexical = titles.lift(lexical, backend.document_ids(lexical.rows), plan.lexical.folded, config.title_weight)
         if vector is not None:
             query_vector = vector.result()
             for scope in scopes:
-                dense = merge(dense, backend.dense_candidates(query_vector, n, scope, filters))
+                dense = merge(dense, backend.dense_candidates(query_vector, n, scope, wanted))
         fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
         look_up = backend.passages_at
         if refs:  # boosting reads every candidate's passage: the top k are among them, no second look-up
@@ -191,7 +193,7 @@ class Index:
         return hits
 
     def ask(self, question: str, k: int = answering.PASSAGES, *, documents: Sequence[str] | None = None,
-            filters: dict[str, str] | None = None) -> Answer:
+            filters: FilterArgument = None) -> Answer:
         """The sentences of the top `k` passages that answer `question`, verbatim and cited, or `answer` None
         with the message "Không tìm thấy thông tin đủ tin cậy" and the closest passages when evidence is weak."""
         return answering.ask(self, question, k, documents=documents, filters=filters)
@@ -227,9 +229,10 @@ class Index:
         return self._backend.idf(term)
 
     # -- look-ups -------------------------------------------------------------------------------------------
-    def documents(self, filters: dict[str, str] | None = None) -> list[DocumentInfo]:
+    def documents(self, filters: FilterArgument = None) -> list[DocumentInfo]:
         """Documents in id order, optionally only those whose metadata passes `filters` (as in `search`)."""
-        return [d for d in self._backend.documents.values() if matches(d.metadata, filters or {})]
+        wanted = MetadataFilter.of(filters)
+        return [d for d in self._backend.documents.values() if wanted is None or wanted.matches(d.metadata)]
 
     def document(self, document_id: str) -> DocumentInfo:
         try:

@@ -11,13 +11,14 @@ from tracuu.ingest.entries import Entry, KnownDocuments, Progress
 from tracuu.ingest.stored import StoredDocument
 from tracuu.results import DocumentInfo, Passage
 from tracuu.retrieval.encoders import Encoder
+from tracuu.retrieval.filters import MetadataFilter
 from tracuu.retrieval.fusion import FusionConfig, Key, Ranked
 from tracuu.retrieval.query_plan import QueryPlan
 from tracuu.text.analyzer import Analyzer
 from tracuu.text.diacritics import DiacriticRestorer
 
 Documents = Sequence[str] | None
-Filters = dict[str, str] | None
+Filters = MetadataFilter | None  # parsed once, by the facade
 
 __all__ = ["Backend", "Documents", "Filters", "Key", "Previous", "Writable"]
 

@@ -24,7 +24,7 @@ from tracuu.results import DocumentInfo, Passage
 from tracuu.retrieval.bm25 import LexicalIndex, idf_of
 from tracuu.retrieval.dense import DenseIndex
 from tracuu.retrieval.encoders import Encoder
-from tracuu.retrieval.filters import matches
+from tracuu.retrieval.filters import FilterArgument, MetadataFilter
 from tracuu.retrieval.fusion import FusionConfig, Ranked, top_rows
 from tracuu.retrieval.query_plan import QueryPlan
 from tracuu.text.analyzer import Analyzer
@@ -92,14 +92,15 @@ class EmbeddedBackend:
         starts = np.searchsorted(self.row_documents[order], np.arange(len(ids) + 1))
         return ids, {d: i for i, d in enumerate(ids)}, order, starts
 
-    def allowed_rows(self, documents: Documents, filters: Filters) -> np.ndarray | None:
-        if documents is None and not filters:
+    def allowed_rows(self, documents: Documents, filters: FilterArgument) -> np.ndarray | None:
+        metadata = MetadataFilter.of(filters)
+        if documents is None and not metadata:
             return None
         _, position, order, starts = self._document_rows
-        if filters:
+        if metadata:
             chosen = None if documents is None else set(documents)
             wanted = [i for i, (doc_id, doc) in enumerate(self.documents.items())
-                      if (chosen is None or doc_id in chosen) and matches(doc.metadata, filters)]
+                      if (chosen is None or doc_id in chosen) and metadata.matches(doc.metadata)]
         else:
             wanted = sorted({position[d] for d in documents or () if d in position})
         if not wanted:

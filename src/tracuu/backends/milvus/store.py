@@ -10,7 +10,8 @@ from tracuu.errors import DocumentNotFoundError, IndexNotFoundError, InvalidQuer
 from tracuu.backends.milvus.client import Caller, connect
 from tracuu.backends.milvus.codec import (as_list, batches, blob_rows, document_rows, info_from_head, joined, joined_body,
                            passage_from_row, passage_row, query_text, stored_from_rows, top_scores)
-from tracuu.backends.milvus.filters import MilvusTarget, literal, literal_list, parse_uri
+from tracuu.backends.milvus.filters import MilvusTarget, literal_list, parse_uri
+from tracuu.retrieval.filters import literal
 from tracuu.backends.milvus.schema import (DOCS_SUFFIX, DOCUMENT_FIELDS, INDEX_TYPES, PASSAGE_FIELDS, PASSAGE_OUTPUT, Recorded,
                             check_fields, document_indexes, document_schema, passage_indexes, passage_schema)
 from tracuu.results import DocumentInfo, Passage
