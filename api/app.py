@@ -18,12 +18,12 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from tracuu import __version__
-from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, InvalidQueryError, PassageNotFoundError,
-                           UnauthorizedError, UploadRejectedError, WriteBusyError, WritesDisabledError)
+from tracuu.errors import DocumentNotFoundError, InvalidQueryError, PassageNotFoundError
 from tracuu.index import Index
 from tracuu.retrieval.filters import MetadataFilter
 
 from . import schemas as s
+from .errors import FeatureUnavailableError, UnauthorizedError, UploadRejectedError, WriteBusyError, WritesDisabledError
 from .handlers import JSONResponse, UploadSizeGuard, add_error_handlers
 from .uploads import inside, safe_name, staged
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from tracuu.errors import UploadRejectedError, UploadTooLargeError
+from .errors import UploadRejectedError, UploadTooLargeError
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx", ".jsonl")
 MAX_NAME_CHARS = 120

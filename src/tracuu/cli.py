@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import replace
 from typing import Any, Sequence
 
-from tracuu import __version__
+from tracuu.version import __version__
 from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.retrieval.filters import MetadataFilter
