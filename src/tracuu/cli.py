@@ -13,7 +13,7 @@ from tracuu.version import __version__
 from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.retrieval.filters import MetadataFilter
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.index import Index, build
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
@@ -45,8 +45,8 @@ def _query_as_passage(weight: float) -> float:
 
 
 def cmd_build(a: argparse.Namespace) -> int:
-    fusion = FusionConfig(query_as_passage=_query_as_passage(a.query_as_passage))
-    report = build(a.paths, a.index, encoder=a.encoder, fusion=fusion, strict=a.strict, progress=_progress)
+    settings = SearchSettings(query_as_passage=_query_as_passage(a.query_as_passage))
+    report = build(a.paths, a.index, encoder=a.encoder, settings=settings, strict=a.strict, progress=_progress)
     _emit(report.to_dict(), a.json, _report_text(report))
     return 0
 
@@ -179,10 +179,10 @@ def cmd_eval(a: argparse.Namespace) -> int:
             raise InvalidQueryError("--index", "eval needs --index or --corpus", fix="give one of them")
         index = Index.open(path)
         # The index's own settings, unless the run asks to read queries as passages too.
-        fusion = None if as_passage is None else replace(index.fusion, query_as_passage=as_passage)
+        settings = None if as_passage is None else replace(index.settings, query_as_passage=as_passage)
 
         def search(q: str, k: int):
-            return index.search(q, k, mode=a.mode, fusion=fusion)
+            return index.search(q, k, mode=a.mode, settings=settings)
 
         result: dict[str, Any] = {}
         if a.qrels:

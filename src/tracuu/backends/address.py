@@ -8,7 +8,7 @@ from tracuu.backends.base import Backend, Writable
 from tracuu.backends.embedded import backend as embedded
 from tracuu.backends.milvus.filters import is_milvus_uri
 from tracuu.retrieval.encoders import Encoder
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 
 
 def is_milvus(location: str | Path) -> bool:
@@ -24,11 +24,11 @@ def open_backend(location: str | Path) -> Backend:
     return embedded.EmbeddedBackend.load(Path(location))
 
 
-def create_backend(location: str | Path, encoder: Encoder, fusion: FusionConfig) -> Writable:
+def create_backend(location: str | Path, encoder: Encoder, settings: SearchSettings) -> Writable:
     """The index at `location` for a full build, made if needed; one built with another encoder is replaced, so a
     build never reuses vectors of another model."""
     if is_milvus(location):
         from tracuu.backends.milvus.backend import MilvusBackend
 
-        return MilvusBackend.create(str(location), encoder, fusion)
+        return MilvusBackend.create(str(location), encoder, settings)
     return embedded.create(Path(location), encoder)

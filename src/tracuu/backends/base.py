@@ -12,7 +12,8 @@ from tracuu.ingest.stored import StoredDocument
 from tracuu.results import DocumentInfo, Passage
 from tracuu.retrieval.encoders import Encoder
 from tracuu.retrieval.filters import MetadataFilter
-from tracuu.retrieval.fusion import FusionConfig, Key, Ranked
+from tracuu.retrieval.fusion import Key, Ranked
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.query_plan import QueryPlan
 from tracuu.text.analyzer import Analyzer
 from tracuu.text.diacritics import DiacriticRestorer
@@ -41,7 +42,7 @@ class Writable(Protocol):
     def previous(self, *, carry: bool = True) -> Previous: ...
 
     def update(self, fresh: Sequence[Entry], removed: Sequence[str], previous: Previous, encoder: Encoder,
-               analyzer: Analyzer, fusion: FusionConfig, progress: Progress | None) -> tuple[int, "Backend"]:
+               analyzer: Analyzer, settings: SearchSettings, progress: Progress | None) -> tuple[int, "Backend"]:
         """Write `fresh` (added or replacing theirs) and drop `removed`, keeping every other document; returns how
         many passages were encoded and the backend over the result. `previous` is this backend's own."""
         ...

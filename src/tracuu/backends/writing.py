@@ -12,7 +12,7 @@ from tracuu.ingest.entries import Progress
 from tracuu.ingest.passage_text import TEXT_ONLY, dense_text, recipe, unchanged
 from tracuu.results import Passage
 from tracuu.retrieval.encoders import Encoder
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.text.analyzer import Analyzer
 from tracuu.version import __version__
 
@@ -68,9 +68,9 @@ def merge_abbreviations(found: Iterable[Mapping[str, Iterable[str]]]) -> dict[st
     return {short: sorted(full) for short, full in sorted(merged.items())}
 
 
-def manifest(analyzer: Analyzer, encoder: Encoder, fusion: FusionConfig, documents: int, passages: int,
+def manifest(analyzer: Analyzer, encoder: Encoder, settings: SearchSettings, documents: int, passages: int,
              sources: dict[str, dict[str, Any]], created: str | None = None) -> Manifest:
     """The manifest of a generation just written (`created` stamps it: caches and `reload` key on it)."""
     return Manifest(analyzer=analyzer.to_dict(), encoder=encoder_entry(encoder), documents=documents,
-                    passages=passages, sources=sources, fusion=fusion.to_dict(),
+                    passages=passages, sources=sources, fusion=settings.to_dict(),
                     created=created or time.strftime("%Y-%m-%dT%H:%M:%S%z"), tracuu_version=__version__)

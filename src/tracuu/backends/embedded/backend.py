@@ -25,7 +25,8 @@ from tracuu.retrieval.bm25 import LexicalIndex, idf_of
 from tracuu.retrieval.dense import DenseIndex
 from tracuu.retrieval.encoders import Encoder
 from tracuu.retrieval.filters import FilterArgument, MetadataFilter
-from tracuu.retrieval.fusion import FusionConfig, Ranked, top_rows
+from tracuu.retrieval.fusion import Ranked, top_rows
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.query_plan import QueryPlan
 from tracuu.text.analyzer import Analyzer
 from tracuu.text.diacritics import DiacriticRestorer
@@ -163,10 +164,10 @@ class EmbeddedBackend:
                                 titles={d: info.title for d, info in self.documents.items()})
 
     def update(self, fresh: Sequence[Entry], removed: Sequence[str], previous: Previous, encoder: Encoder,
-               analyzer: Analyzer, fusion: FusionConfig, progress: Progress | None
+               analyzer: Analyzer, settings: SearchSettings, progress: Progress | None
                ) -> tuple[int, "EmbeddedBackend"]:
         """A new generation: `fresh` entries added or replacing theirs, `removed` gone, every other kept."""
-        return _write(self.root, self.documents, fresh, removed, previous, encoder, analyzer, fusion, progress)
+        return _write(self.root, self.documents, fresh, removed, previous, encoder, analyzer, settings, progress)
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,9 @@ class NewFolder:
         return EmbeddedPrevious.nothing()
 
     def update(self, fresh: Sequence[Entry], removed: Sequence[str], previous: Previous, encoder: Encoder,
-               analyzer: Analyzer, fusion: FusionConfig, progress: Progress | None
+               analyzer: Analyzer, settings: SearchSettings, progress: Progress | None
                ) -> tuple[int, EmbeddedBackend]:
-        return _write(self.root, {}, fresh, removed, previous, encoder, analyzer, fusion, progress)
+        return _write(self.root, {}, fresh, removed, previous, encoder, analyzer, settings, progress)
 
     def close(self) -> None:
         pass
@@ -205,11 +206,11 @@ def create(root: Path, encoder: Encoder) -> EmbeddedBackend | NewFolder:
 
 
 def _write(root: Path, documents: dict[str, DocumentInfo], fresh: Sequence[Entry], removed: Sequence[str],
-           previous: Previous, encoder: Encoder, analyzer: Analyzer, fusion: FusionConfig,
+           previous: Previous, encoder: Encoder, analyzer: Analyzer, settings: SearchSettings,
            progress: Progress | None) -> tuple[int, EmbeddedBackend]:
     skip = {e.doc.id for e in fresh} | set(removed)
     kept = [previous.carried(d) for d in documents if d not in skip]
     entries = [e for e in kept if e] + list(fresh)
     # Looked up on the module at each call: a test slows it down to watch reads during a write.
-    encoded = builder.write_generation(root, entries, previous, encoder, analyzer, fusion, progress)
+    encoded = builder.write_generation(root, entries, previous, encoder, analyzer, settings, progress)
     return encoded, EmbeddedBackend.load(root)

@@ -17,7 +17,7 @@ from tracuu.results import Passage
 from tracuu.retrieval.bm25 import LexicalIndex
 from tracuu.retrieval.dense import DenseIndex
 from tracuu.retrieval.encoders import Encoder
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.text.abbreviations import learn_definitions
 from tracuu.text.analyzer import Analyzer
 from tracuu.text.diacritics import DiacriticRestorer
@@ -61,7 +61,7 @@ class EmbeddedPrevious:
 
 
 def write_generation(root: Path, entries: list[Entry], previous: Previous, encoder: Encoder,
-                     analyzer: Analyzer, fusion: FusionConfig, progress: Progress | None) -> int:
+                     analyzer: Analyzer, settings: SearchSettings, progress: Progress | None) -> int:
     """Write every part of the next generation and swap it in; returns how many passages were encoded."""
     entries = link_documents(entries)
     passages = [p for e in entries for p in e.passages]
@@ -82,7 +82,7 @@ def write_generation(root: Path, entries: list[Entry], previous: Previous, encod
         learned = merge_abbreviations(learn_definitions(e.doc.text) for e in entries)
         (folder / ABBREVIATIONS_FILE).write_text(json.dumps(learned, ensure_ascii=False, indent=0), encoding="utf-8")
         DenseIndex.build(vectors, encoder.dim).save(folder)
-        manifest(analyzer, encoder, fusion, len(entries), len(passages), manifest_sources(entries)).write(folder)
+        manifest(analyzer, encoder, settings, len(entries), len(passages), manifest_sources(entries)).write(folder)
     return encoded
 
 

@@ -24,7 +24,8 @@ from tracuu.ingest.stored import StoredDocument
 from tracuu.results import DocumentInfo, Passage
 from tracuu.retrieval.bm25 import idf_of
 from tracuu.retrieval.encoders import Encoder
-from tracuu.retrieval.fusion import FusionConfig, Ranked
+from tracuu.retrieval.fusion import Ranked
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.query_plan import QueryPlan
 from tracuu.text.abbreviations import learn_definitions
 from tracuu.text.analyzer import ANALYZER_VERSION, Analyzer
@@ -115,10 +116,10 @@ class MilvusBackend:
         return cls(MilvusStore.open(uri, consistency=CONSISTENCY), uri)
 
     @classmethod
-    def create(cls, uri: str, encoder: Encoder, fusion: FusionConfig) -> "MilvusBackend":
+    def create(cls, uri: str, encoder: Encoder, settings: SearchSettings) -> "MilvusBackend":
         """Open the index at `uri` for a full build, or make it; one built with another encoder or analyzer is
         dropped and made again (as a folder build starts from nothing then)."""
-        settings = {"fusion": fusion.to_dict()}
+        recorded = {"fusion": settings.to_dict()}
         try:
             store = MilvusStore.open(uri, consistency=CONSISTENCY)
             r = store.recorded
@@ -134,7 +135,7 @@ class MilvusBackend:
             overwrite = True
         # milvus-lite keeps raw vectors (reused by updates) only beside a FLAT index; a server picks its own.
         index_type = "FLAT" if is_lite(uri) else "AUTOINDEX"
-        return cls(MilvusStore.create(uri, encoder_name=encoder.name, dim=encoder.dim, settings=settings,
+        return cls(MilvusStore.create(uri, encoder_name=encoder.name, dim=encoder.dim, settings=recorded,
                                       index_type=index_type, overwrite=overwrite, consistency=CONSISTENCY,
                                       analyzer_version=ANALYZER_VERSION), uri)
 
@@ -206,7 +207,7 @@ class MilvusBackend:
                               {d: info.title for d, info in self.documents.items()}, carry=carry)
 
     def update(self, fresh: Sequence[Entry], removed: Sequence[str], previous: Previous, encoder: Encoder,
-               analyzer: Analyzer, fusion: FusionConfig, progress: Progress | None
+               analyzer: Analyzer, settings: SearchSettings, progress: Progress | None
                ) -> tuple[int, "MilvusBackend"]:
         """Upsert `fresh` documents that differ from what is stored (vectors reused by passage id), delete
         `removed`, then rewrite the index-wide blobs (restorer, abbreviations, frequencies, manifest)."""
@@ -234,10 +235,10 @@ class MilvusBackend:
         learned = {d: v for d, v in self._learned_by_document.items() if d not in gone}
         for e in todo:
             learned[e.doc.id] = {k: sorted(v) for k, v in learn_definitions(e.doc.text).items()}
-        self._write_blobs(learned, encoder, analyzer, fusion, changed=bool(todo or stale))
+        self._write_blobs(learned, encoder, analyzer, settings, changed=bool(todo or stale))
         return encoded, MilvusBackend(self.store, self.location)
 
-    def _write_blobs(self, learned: dict, encoder: Encoder, analyzer: Analyzer, fusion: FusionConfig, *,
+    def _write_blobs(self, learned: dict, encoder: Encoder, analyzer: Analyzer, settings: SearchSettings, *,
                      changed: bool) -> None:
         if changed or self.store.get_blob(RESTORER_BLOB) is None:
             texts, df, n = [], Counter(), 0
@@ -251,7 +252,7 @@ class MilvusBackend:
             self.store.put_blob(ABBREVIATIONS_BLOB, json.dumps(learned, ensure_ascii=False))
         # Stamped to the nanosecond: `latest` and the facade's caches tell generations apart by it.
         created = time.strftime("%Y-%m-%dT%H:%M:%S") + f".{time.time_ns() % 10**9:09d}"
-        written = manifest(analyzer, encoder, fusion, self.store.count("documents"), self.store.count("passages"),
+        written = manifest(analyzer, encoder, settings, self.store.count("documents"), self.store.count("passages"),
                            {}, created)
         self.store.put_blob(MANIFEST_BLOB, json.dumps(written.to_dict(), ensure_ascii=False))
 
