@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,13 +17,13 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from tracuu import __version__
-from tracuu.errors import (DocumentNotFoundError, FeatureUnavailableError, InvalidQueryError, PassageNotFoundError,
-                           UploadRejectedError, WriteBusyError)
+from tracuu.errors import DocumentNotFoundError, PassageNotFoundError
 from tracuu.index import Index
-from tracuu.text.document_patterns import iso_date
+from tracuu.retrieval.filters import MetadataFilter
 
 from . import schemas as s
 from .docs import add_offline_docs
+from .errors import FeatureUnavailableError, UploadRejectedError, WriteBusyError
 from .handlers import JSONResponse, add_error_handlers
 from .limits import MAX_UPLOAD_BYTES, Budgets, DocumentExistsError, UploadDeadline, budgets_from_env
 from .middleware import Access, Guard
@@ -37,9 +36,6 @@ RELOAD_EVERY_S = 1.0
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": s.ErrorOut} for code in (400, 401, 404, 413, 422, 500)}
-_DATE = [(re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
-         (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"), (3, 2, 1))]
-
 
 @dataclass
 class _State:
@@ -63,8 +59,8 @@ class _State:
     def uploads(self) -> Path:
         """Where uploaded files are kept: inside an embedded index's folder; for a Milvus index (whose data lives in
         the server) in $TRACUU_UPLOADS_DIR, else ./uploads."""
-        folder = Path(str(self.index.path))
-        if folder.is_dir():
+        folder = self.index.folder
+        if folder is not None:
             return folder / UPLOADS
         return Path(os.environ.get("TRACUU_UPLOADS_DIR", UPLOADS))
 
@@ -168,9 +164,9 @@ def _read_routes(app: FastAPI, can_read: Callable[..., Index]) -> None:
                date_from: str | None = None, date_to: str | None = None) -> JSONResponse:
         if not hasattr(index, "quotes"):
             raise FeatureUnavailableError("quotes (trích dẫn)")
-        lo, hi = _iso_date(date_from, "date_from"), _iso_date(date_to, "date_to")
         return JSONResponse(_stable(index, lambda: {"quotes": [q.to_dict() for q in index.quotes(
-            topic, k, doc_type=doc_type or None, issuer=issuer or None, date_from=lo, date_to=hi)]}))
+            topic, k, doc_type=doc_type or None, issuer=issuer or None, date_from=date_from or None,
+            date_to=date_to or None)]}))
 
     @app.get("/documents", response_model=s.DocumentsOut, tags=["văn bản"], summary="Danh sách văn bản")
     def documents(index: Index = Depends(can_read), offset: int = Query(0, ge=0),
@@ -230,38 +226,9 @@ def _stable(index: Index, call: Callable[[], Any]) -> Any:
 
 def _search(index: Index, req: s.SearchRequest) -> dict[str, Any]:
     hits = index.search(req.q, req.offset + req.k, mode=req.mode, documents=req.document or None,
-                        filters=_filters(index, req.filters, req.doc_type, req.date_from, req.date_to),
+                        filters=MetadataFilter.from_request(req.filters, req.doc_type, req.date_from, req.date_to),
                         explain=req.explain)[req.offset:]
     return {"hits": [h.to_dict() for h in hits], "offset": req.offset, "k": req.k}
-
-
-def _filters(index: Index, given: dict[str, str] | None, doc_type: str | None, date_from: str | None,
-             date_to: str | None) -> dict[str, str] | None:
-    """The facade's metadata filters from the request's own fields ("NQ" or "Nghị quyết"; dates made ISO)."""
-    out = dict(given or {})
-    for key in ("date_from", "date_to"):  # the same dates as the fields below: one parser, one error
-        if key in out:
-            out[key] = _iso_date(out[key], f"filters.{key}") or out.pop(key)
-    if doc_type:
-        codes = {str(d.metadata.get("doc_type", "")).casefold() for d in index.documents()}
-        out["doc_type" if doc_type.casefold() in codes else "doc_type_name"] = doc_type
-    for key, value in (("date_from", date_from), ("date_to", date_to)):
-        if _iso_date(value, key):
-            out[key] = _iso_date(value, key)
-    return out or None
-
-
-def _iso_date(value: Any, name: str = "date") -> str | None:
-    """YYYY-MM-DD from 'YYYY-MM-DD' or 'DD/MM/YYYY' (a real day: not 2024-13-45); None for nothing; a 422 for
-    anything else, trailing words included. Every endpoint's dates go through here."""
-    text = str(value or "").strip()
-    if not text:
-        return None
-    for pattern, (y, m, d) in _DATE:
-        found = pattern.fullmatch(text)
-        if found and (day := iso_date(found.group(d), found.group(m), found.group(y))):
-            return day
-    raise InvalidQueryError(name, f"{text[:40]!r} is not a date", fix="write it as YYYY-MM-DD or DD/MM/YYYY")
 
 
 # -- writes -----------------------------------------------------------------------------------------------------

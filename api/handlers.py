@@ -9,7 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse as _JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tracuu.errors import InvalidQueryError, TracuuError, UnauthorizedError
+from tracuu.errors import InvalidQueryError, TracuuError
+
+from .errors import UnauthorizedError
 
 
 class JSONResponse(_JSONResponse):

@@ -9,7 +9,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tracuu.errors import TracuuError, UploadTooLargeError
+from tracuu.errors import TracuuError
+
+from .errors import UploadTooLargeError
 from tracuu.ingest.limits import ReadBudget
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

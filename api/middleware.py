@@ -14,7 +14,9 @@ from typing import Any, Awaitable, Callable, Sequence
 import anyio
 from starlette.exceptions import HTTPException
 
-from tracuu.errors import TracuuError, UnauthorizedError, WritesDisabledError
+from tracuu.errors import TracuuError
+
+from .errors import UnauthorizedError, WritesDisabledError
 
 from .handlers import error_response
 from .limits import Budgets, HostNotAllowedError, SlowRequestError, body_limit

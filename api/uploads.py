@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-from tracuu.errors import UnreadableDocumentError, UploadRejectedError, UploadTooLargeError
+from tracuu.errors import UnreadableDocumentError
 from tracuu.ingest.limits import ReadBudget
 from tracuu.ingest.readers import read_file
+
+from .errors import UploadRejectedError, UploadTooLargeError
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx", ".jsonl")
 MAX_NAME_BYTES = 200  # UTF-8 bytes: file systems count bytes (255), and "ệ" is 3 of them

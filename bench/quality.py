@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tracuu
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 
 from peers_common import forget_queries
 
@@ -34,12 +34,12 @@ def open_or_build(name: str, paths: list[Path], encoder: str | None) -> tracuu.I
     return tracuu.open_index(root)
 
 
-def searcher(index: tracuu.Index, mode: str, fusion: FusionConfig | None, latencies: list[float]):
+def searcher(index: tracuu.Index, mode: str, settings: SearchSettings | None, latencies: list[float]):
     forget_queries(index)  # latency figures must include query encoding
 
     def search(query: str, k: int):
         t = time.perf_counter()
-        hits = index.search(query, k, mode=mode, fusion=fusion)
+        hits = index.search(query, k, mode=mode, settings=settings)
         latencies.append(time.perf_counter() - t)
         return hits
     return search

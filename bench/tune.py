@@ -15,7 +15,7 @@ import statistics
 from quality import CORPUS, SHARED, open_or_build
 
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 
 GRIDS = {
     "rrf": {
@@ -53,13 +53,13 @@ def main() -> None:
     rows = []
     combos = [dict(zip(g, v)) for name in args.grid for g in [GRIDS[name]] for v in itertools.product(*g.values())]
     for combo in combos:
-        cfg = FusionConfig(**combo)
+        cfg = SearchSettings.of(**combo)
         cols = []
         for folded in (False, True):
-            cols.append(evaluate_qrels(lambda q, k: alqac.search(q, k, fusion=cfg), queries, qrels,
+            cols.append(evaluate_qrels(lambda q, k: alqac.search(q, k, settings=cfg), queries, qrels,
                                        folded=folded)["mrr@10"])
         for folded in (False, True):
-            table = evaluate_gold(lambda q, k: party.search(q, k, fusion=cfg), gold, folded=folded)
+            table = evaluate_gold(lambda q, k: party.search(q, k, settings=cfg), gold, folded=folded)
             cols.append(table["all"]["mrr@10"])
         rows.append((statistics.mean(cols), cols, cfg))
     rows.sort(key=lambda r: -r[0])

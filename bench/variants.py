@@ -40,7 +40,7 @@ def score_vectors(index, query: str) -> Q:
             "folded": lex.folded.scores(t.folded), "exact": lex.exact.scores(t.exact) if t.accented else zeros,
             "expf": lex.folded.scores(e.folded) if e else zeros,
             "expe": lex.exact.scores(e.exact) if e and e.accented else zeros,
-            "dense": index._all_vectors @ index.search_vector(plan.dense_text, index.fusion.query_as_passage),
+            "dense": index._all_vectors @ index.search_vector(plan.dense_text, index.settings.query_as_passage),
             "dense_both": index._all_vectors @ index.search_vector(plan.dense_text, 1.0), "dense_text": plan.dense_text,
             "titles": doc_titles[index._row_positions]}
 
@@ -167,7 +167,7 @@ def sentence_variant(data: dict, index, ws: float) -> Callable[[Q], np.ndarray]:
             return s
         cands = np.argsort(-s)[:20]
         if q["dense_text"] not in qcache:
-            qcache[q["dense_text"]] = index.search_vector(q["dense_text"], index.fusion.query_as_passage)
+            qcache[q["dense_text"]] = index.search_vector(q["dense_text"], index.settings.query_as_passage)
         v = qcache[q["dense_text"]]
         best = []
         for r in cands:
@@ -196,7 +196,7 @@ def plain_variant(data: dict, index) -> Callable[[Q], np.ndarray]:
 
     def scorer(q: Q) -> np.ndarray:
         if q["dense_text"] not in qcache:
-            qcache[q["dense_text"]] = index.search_vector(q["dense_text"], index.fusion.query_as_passage)
+            qcache[q["dense_text"]] = index.search_vector(q["dense_text"], index.settings.query_as_passage)
         return fused(q, dense=X @ qcache[q["dense_text"]])
     return scorer
 

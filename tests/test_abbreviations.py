@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from tracuu.text.abbreviations import ENTRIES, compact, expand_query, is_syllable, learn_definitions, rewrite_query
+from tracuu.text.abbreviations import ENTRIES, compact, expand_query, is_folded_syllable, learn_definitions, rewrite_query
 
 from conftest import CORPUS_FILES
 
@@ -84,8 +84,8 @@ def test_reverse_skips_two_letter_abbreviations():
 
 
 def test_is_syllable():
-    assert is_syllable("tu") and is_syllable("ai") and is_syllable("nghiêng")
-    assert not any(is_syllable(w) for w in ["ct", "bcd", "ubnd", "hdnd", "tw", "kh"])
+    assert is_folded_syllable("tu") and is_folded_syllable("ai") and is_folded_syllable("nghiêng")
+    assert not any(is_folded_syllable(w) for w in ["ct", "bcd", "ubnd", "hdnd", "tw", "kh"])
 
 
 def test_learn_definitions_validates_initials():

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 import tracuu  # noqa: E402
 from tracuu.backends.embedded import builder  # noqa: E402
 from tracuu.cli import main  # noqa: E402
-from tracuu.errors import UploadRejectedError  # noqa: E402
+from tracuu_api.errors import UploadRejectedError  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 from tracuu_api.uploads import safe_name  # noqa: E402
 

@@ -90,7 +90,7 @@ def test_eval_can_read_queries_as_passages_too(tmp_path, docs_dir, capsys, monke
     seen, search = [], Index.search
 
     def spy(self, query, k=10, **kw):
-        seen.append(kw.get("fusion"))
+        seen.append(kw.get("settings"))
         return search(self, query, k, **kw)
     monkeypatch.setattr(Index, "search", spy)
     argv = ["eval", "--corpus", str(docs_dir), "--gold", str(gold), "--encoder", "hashing", "--json"]

@@ -10,7 +10,7 @@ import pytest
 
 import tracuu
 from tracuu.text.analyzer import ANALYZER_VERSION, Analyzer
-from tracuu.backends.embedded.builder import index_text
+from tracuu.ingest.passage_text import index_text
 from tracuu.retrieval.encoders import HashingEncoder
 from tracuu.errors import (BackendUnavailableError, CollectionMismatchError, DocumentNotFoundError,
                            IndexNotFoundError, InvalidQueryError)
@@ -130,14 +130,6 @@ def test_dense_search_matches_faiss(store, embedded):
 
 
 @needs_milvus
-def test_hybrid_search_puts_the_passage_first(store, embedded):
-    query = "đào tạo cán bộ về kỹ năng số"
-    a = Analyzer().analyze(query)
-    hits = store.hybrid_search(a.exact, a.folded, embedded.encoder.encode_query(query), a.accented, 3)
-    assert "kỹ năng số" in _first_text(store, hits)
-
-
-@needs_milvus
 @pytest.mark.parametrize("documents, filters", [
     (None, {"doc_type": "nq"}), (None, {"issuer": "THÀNH ỦY HÀ NỘI"}), (None, {"date_from": "2022-01-01"}),
     (None, {"date_to": "2021-03"}), (None, {"date_from": "2021-01-01", "date_to": "2024-12-22"}),
@@ -145,7 +137,7 @@ def test_hybrid_search_puts_the_passage_first(store, embedded):
 ])
 def test_filters_mirror_the_embedded_index(store, embedded, documents, filters):
     allowed = embedded._backend.allowed_rows(documents, filters)
-    expr = store.filter_expression(documents, filters)
+    expr = filter_expression(documents, filters)
     for query in ["chuyển đổi số", "chinh quyen so", "cán bộ"]:
         assert _milvus_lexical(store, query, filter_expr=expr).keys() == \
             _embedded_lexical(embedded, query, allowed=allowed).keys(), query

@@ -1,11 +1,11 @@
-"""Dense search can read the query twice, as a query and as a passage (FusionConfig.query_as_passage)."""
+"""Dense search can read the query twice, as a query and as a passage (SearchSettings.query_as_passage)."""
 import numpy as np
 import pytest
 
 import tracuu
 from tracuu.cli import main
 from tracuu.retrieval.encoders import HashingEncoder
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 
 AXES = {"thủy sản": 0, "hải dương": 0, "rừng": 1}
 
@@ -52,25 +52,25 @@ def test_the_passage_side_reading_joins_the_query_vector(index):
 
 
 def test_dense_and_hybrid_search_use_both_readings(index):
-    both, query_only = FusionConfig(query_as_passage=1.0), FusionConfig()
-    assert index.search("kinh tế hải dương", 2, mode="dense", fusion=both)[0].document.id == "thuy-san.txt"
-    assert index.search("kinh tế hải dương", 2, mode="dense", fusion=query_only)[0].document.id == "rung.txt"
+    both, query_only = SearchSettings(query_as_passage=1.0), SearchSettings()
+    assert index.search("kinh tế hải dương", 2, mode="dense", settings=both)[0].document.id == "thuy-san.txt"
+    assert index.search("kinh tế hải dương", 2, mode="dense", settings=query_only)[0].document.id == "rung.txt"
     # No shared word, so the lexical side is silent and the hybrid ranking is the dense one.
-    hit = index.search("kinh tế hải dương", 2, fusion=both, explain=True)[0]
+    hit = index.search("kinh tế hải dương", 2, settings=both, explain=True)[0]
     assert hit.document.id == "thuy-san.txt" and hit.explanation.lexical_rank is None
-    assert index.search("kinh tế hải dương", 2, fusion=query_only)[0].document.id == "rung.txt"
+    assert index.search("kinh tế hải dương", 2, settings=query_only)[0].document.id == "rung.txt"
 
 
 def test_off_by_default_and_a_build_can_ask_for_it(tmp_path, docs, capsys):
-    assert FusionConfig().query_as_passage == 0.0
+    assert SearchSettings().query_as_passage == 0.0
     root = tmp_path / "cli-idx"
     assert main(["build", str(docs), "--index", str(root), "--encoder", "hashing", "--query-as-passage", "1"]) == 0
     saved = tracuu.open_index(root)
-    assert saved.fusion.query_as_passage == 1.0
+    assert saved.settings.query_as_passage == 1.0
     # The setting travels with the index: an add keeps it.
     (docs / "moi.txt").write_text("Phát triển hạ tầng số hiện đại.\n", "utf-8")
     saved.add([docs])
-    assert tracuu.open_index(root).fusion.query_as_passage == 1.0
+    assert tracuu.open_index(root).settings.query_as_passage == 1.0
     capsys.readouterr()
     assert main(["build", str(docs), "--index", str(root), "--encoder", "hashing", "--query-as-passage", "-1"]) == 2
     assert "--query-as-passage" in capsys.readouterr().err

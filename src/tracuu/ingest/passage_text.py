@@ -8,10 +8,18 @@ it would count the same title words once per passage, and the document-title fie
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
 
-from tracuu.retrieval.encoders import Encoder
 from tracuu.results import Passage
+
+
+class Tokenizer(Protocol):
+    """What splitting and the encoder's text need of an encoder (`retrieval.encoders.Encoder` has it): its budget."""
+
+    max_tokens: int
+
+    def count_tokens(self, text: str) -> int: ...
+
 
 # Recorded in the manifest's encoder entry: vectors made from another recipe are encoded again, not reused.
 # Change the version whenever heading_parts or dense_text changes what the encoder reads.
@@ -22,7 +30,7 @@ LABELS = 2  # the innermost section labels; outer ones are mostly the document's
 RESERVED_TOKENS = 16  # the e5 "passage: " prefix and the special tokens, as the splitter leaves them
 
 
-def recipe(encoder: Encoder) -> str:
+def recipe(encoder: object) -> str:
     """An encoder reads headings unless it says otherwise: the tests' bag-of-words encoder does not, since a
     24-word title would outweigh a short passage's own words in its hashed counts."""
     return WITH_HEADING if getattr(encoder, "reads_headings", True) else TEXT_ONLY
@@ -63,7 +71,7 @@ def unchanged(passages: Sequence[Passage], titles: Mapping[str, str], before: Ma
             and heading(old, before_titles.get(old.document_id, "")) == heading(p, titles.get(p.document_id, ""))]
 
 
-def dense_text(passage: Passage, title: str, encoder: Encoder) -> str:
+def dense_text(passage: Passage, title: str, encoder: Tokenizer) -> str:
     """The passage under its heading, within the encoder's budget: the passage is never cut, so a long one
     drops the outer parts of its heading first, then the heading altogether."""
     body = index_text(passage)

@@ -3,14 +3,12 @@ source; fewer than asked when fewer carry the theme (qa.theme), none when none d
 from __future__ import annotations
 
 import re
-from datetime import date
-
-from tracuu.errors import InvalidQueryError
 from tracuu.qa.evidence import Candidate, QueryTerms, dense_level, encode, plain, quote_of, tokens_of
 from tracuu.qa.source import PassageSource
 from tracuu.qa.theme import NONE, phrase_of, standalone, theme_fit
 from tracuu.results import DocumentInfo, Hit, Quote, Sentence
 from tracuu.text.analyzer import fold
+from tracuu.retrieval.filters import MetadataFilter
 
 
 PASSAGES = 20  # passages searched per topic
@@ -83,34 +81,8 @@ def _words(text: str) -> str:
 
 def _allowed(docs: list[DocumentInfo], doc_type: str | None, issuer: str | None, date_from: str | None,
              date_to: str | None) -> list[str] | None:
-    if not any((doc_type, issuer, date_from, date_to)):
-        return None
-    low, high = _iso(date_from, "date_from"), _iso(date_to, "date_to")
-    out = []
-    for d in docs:
-        m = d.metadata or {}
-        if doc_type and fold(doc_type).lower() not in {fold(str(m.get(key, ""))).lower()
-                                                       for key in ("doc_type", "doc_type_name")}:
-            continue
-        if issuer and fold(issuer).lower() not in fold(str(m.get("issuer", ""))).lower():
-            continue
-        if low or high:
-            when = _iso(m.get("date"), None)
-            if when is None or (low and when < low) or (high and when > high):
-                continue
-        out.append(d.id)
-    return out
-
-
-def _iso(value: str | None, field: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        if field is None:
-            return None  # a document whose date the parser could not read: left out of date ranges
-        raise InvalidQueryError(field, f"{value!r} is not a date", fix="write it as YYYY-MM-DD") from None
+    wanted = MetadataFilter.for_quotes(doc_type, issuer, date_from, date_to)
+    return None if wanted is None else [d.id for d in docs if wanted.matches(d.metadata)]
 
 
 def _from_passage(index: PassageSource, hit: Hit) -> list[Candidate]:

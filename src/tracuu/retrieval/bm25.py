@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -10,6 +11,13 @@ import numpy as np
 
 K1 = 1.2
 B = 0.75
+
+
+def idf_of(df: int | None, n_rows: int) -> float:
+    """BM25's idf of a term in `df` of `n_rows` passages; a term the index never saw (None) gets the highest weight:
+    a question about something absent from every document should not look covered. Both backends use it."""
+    n = max(n_rows, 1)
+    return math.log(1.0 + (n + 0.5) / 0.5) if df is None else math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 @dataclass

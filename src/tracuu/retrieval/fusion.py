@@ -14,7 +14,8 @@ class FusionConfig:
     """Weighted fusion of the lexical and dense rankings; the weights are measured on the dev data (bench/tune.py).
 
     Dense retrieval collapses on queries typed without diacritics, so it gets a separate weight then (none), and
-    another when the diacritics were restored before encoding (the restoration can be wrong).
+    another when the diacritics were restored before encoding (the restoration can be wrong). The other search
+    settings (candidates, field weights, references, the query read as a passage) are `SearchSettings`'.
     """
 
     # Defaults from bench/tune.py (mean MRR@10 over ALQAC train and party-dev, as written and folded: linear 0.844,
@@ -27,22 +28,6 @@ class FusionConfig:
     # 0.3 until passages were encoded under their headings (passage_text.py); with those vectors 0.5 lifts party-dev
     # folded hit@5 0.913 -> 0.957 and leaves ALQAC train folded at 0.939 (bench/README.md).
     dense_weight_restored: float = 0.5
-    # Dense search can look for the query vector plus this times the same words encoded as a passage (e5's
-    # "passage: " side). For long questions it ranks better (ALQAC train MRR@10 0.935 / 0.939 -> 0.946 / 0.961 as
-    # written / folded), short queries rank the same (party-dev), and it doubles query encoding time, which would
-    # break the 100k latency target (p50 <= 30 ms, p99 <= 80 ms): off unless a build asks for it
-    # (`tracuu build --query-as-passage 1`; bench/README.md "The query read both ways").
-    query_as_passage: float = 0.0
-    exact_weight: float = 0.5
-    restored_exact_weight: float = 0.0
-    expansion_weight: float = 1.0
-    candidates: int = 100
-    # A query naming a document ("Luật Du lịch", "Nghị quyết 57") lifts its passages a little; naming the article
-    # or section too ("Điều 38", "mục III.2") puts that place first (bench: ALQAC test +0.02 MRR@10).
-    reference_weight: float = 0.1
-    article_weight: float = 1.0
-    # Each lexical candidate gains this times its document's title BM25 (titles.py; bench/variants.py).
-    title_weight: float = 0.3
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,12 +38,16 @@ class FusionConfig:
         return cls(**known)
 
 
+# A passage's key in a ranking: its row in an embedded index, its id in Milvus (hashable and ordered either way).
+Key = int | str
+
+
 @dataclass(frozen=True)
 class Ranked:
-    rows: list[int]
+    rows: list[Key]
     scores: list[float]
 
-    def rank_of(self) -> dict[int, tuple[int, float]]:
+    def rank_of(self) -> dict[Key, tuple[int, float]]:
         return {r: (i + 1, s) for i, (r, s) in enumerate(zip(self.rows, self.scores))}
 
 
@@ -89,7 +78,7 @@ def top_rows(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> R
     return Ranked(idx.tolist(), scores[idx].tolist())
 
 
-def _contributions(ranked: Ranked, method: str, k: int) -> dict[int, float]:
+def _contributions(ranked: Ranked, method: str, k: int) -> dict[Key, float]:
     """Each candidate's share from one retriever: 1/(k + rank) for RRF, or its score min-max scaled to [0, 1]."""
     if method == "linear":
         if not ranked.rows:
@@ -101,7 +90,7 @@ def _contributions(ranked: Ranked, method: str, k: int) -> dict[int, float]:
 
 
 def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool,
-         restored: bool = False) -> list[tuple[int, Explanation]]:
+         restored: bool = False) -> list[tuple[Key, Explanation]]:
     """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`)."""
     lex = lexical.rank_of()
     den = dense.rank_of()
@@ -118,7 +107,7 @@ def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool
     method = "linear" if config.method == "linear" else "rrf"
     lex_part = _contributions(lexical, method, config.k)
     den_part = _contributions(dense, method, config.k)
-    fused: list[tuple[int, Explanation]] = []
+    fused: list[tuple[Key, Explanation]] = []
     for row in lex.keys() | den.keys():
         lr, ls = lex.get(row, (None, None))
         dr, ds = den.get(row, (None, None))

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 from tracuu.text.analyzer import fold
 from tracuu.citation import ARTICLE_KEYS, LAW_KEYS, first_of, locator_of
-from tracuu.retrieval.fusion import FusionConfig
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.results import DocumentInfo, Explanation, Passage
 
 # Metadata that names a document: its number ("57-NQ/TW"), or, in a .jsonl corpus, a field naming the law.
@@ -91,7 +91,7 @@ class DocumentNames:
 
 def boost(fused: list[tuple[Any, Explanation]], passages: list[Passage | None],
           documents: Mapping[str, DocumentInfo], refs: References,
-          config: FusionConfig) -> list[tuple[Any, Explanation]]:
+          config: SearchSettings) -> list[tuple[Any, Explanation]]:
     """Passages of a named document gain `reference_weight`; those at the named article or section gain
     `article_weight` more, enough to come first: "Điều 38 Luật Tố tụng hành chính" means that article."""
     out = []

@@ -24,7 +24,7 @@ def compact(text: str) -> str:
     return "".join(_LETTERS.findall(fold(nfc(text)))).upper()
 
 
-def is_syllable(word: str) -> bool:
+def is_folded_syllable(word: str) -> bool:
     """Could this (folded) word be a Vietnamese syllable? "tu", "ai", "hu" can; "ct", "bcd", "ubnd" cannot."""
     return bool(_SYLLABLE.fullmatch(fold(word).lower()))
 
@@ -62,7 +62,7 @@ def _case_ok(written: str, entry: Entry) -> bool:
     key = compact(written)
     if written.isupper():
         return not any(ch.islower() for f in entry.forms for ch in f) and len(key) >= 2
-    return len(key) >= 3 and not is_syllable(written) and not any(ch.islower() for ch in entry.short)
+    return len(key) >= 3 and not is_folded_syllable(written) and not any(ch.islower() for ch in entry.short)
 
 
 def _issuers(code: str) -> list[str]:
@@ -139,7 +139,7 @@ def _forward(query: str, learned_abbrevs: list[Entry]) -> list[tuple[int, int, t
     for m in _NUMBERED.finditer(query):  # "NQ 57", "nq57": a type followed by its number
         entry = by_key.get(compact(m.group(1)))
         glued = " " not in m.group()  # "nq57" reads as a number; "ct 5 năm" may be Vietnamese
-        if entry and entry.doctype and (m.group(1).isupper() or glued and not is_syllable(m.group(1))):
+        if entry and entry.doctype and (m.group(1).isupper() or glued and not is_folded_syllable(m.group(1))):
             found.append((*m.span(), entry.full[:1], True))
     for start, end, written in _candidate_spans(query):
         entry = by_key.get(compact(written))
@@ -170,7 +170,7 @@ def _reverse_candidates(learned_names: tuple[Entry, ...], learned_abbrevs: tuple
     candidates: list[tuple[_Phrase, str]] = []
     for e in ENTRIES + list(learned_abbrevs):
         # Two-letter or syllable-like abbreviations ("TU" -> "tu") would match ordinary words in the folded field.
-        if e.doctype or len(compact(e.short)) < 3 or is_syllable(e.short):
+        if e.doctype or len(compact(e.short)) < 3 or is_folded_syllable(e.short):
             continue
         candidates += [(_phrase(f), e.short) for f in e.full]
     for e in learned_names:

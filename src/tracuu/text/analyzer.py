@@ -42,10 +42,6 @@ def fold(text: str) -> str:
     return _fold_slowly(text)
 
 
-def has_diacritics(text: str) -> bool:
-    return fold(text) != nfc(text)
-
-
 def tone_key(syllable: str) -> str:
     """Match key that is the same whatever tone-mark placement was used (hoá/hóa, thuỷ/thủy, uỷ/ủy).
 

@@ -6,7 +6,6 @@ from functools import lru_cache
 
 # Tone marks in the order the tables below list them: huyền, hỏi, ngã, sắc, nặng.
 TONES = ("\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
-VOWELS = "aăâeêioôơuưy"
 
 
 def _nfc(text: str) -> str:

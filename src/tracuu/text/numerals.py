@@ -176,30 +176,3 @@ def expand_query(query: str) -> list[str]:
             if not _already_said(variant, low) and variant not in out:
                 out.append(variant)
     return out
-
-
-def rewrite_query(query: str, limit: int = 3) -> list[str]:
-    """Whole-query variants (for a dense encoder): variant k of every recognised number substituted in place."""
-    query = nfc(query)
-    spans = find_numbers(query)
-    if not spans:
-        return []
-    out: list[str] = []
-    for k in range(max(len(s.variants) for s in spans)):
-        text, shift = query, 0
-        for s in spans:
-            variant = s.variants[min(k, len(s.variants) - 1)]
-            text = text[:s.start + shift] + variant + text[s.end + shift:]
-            shift += len(variant) - (s.end - s.start)
-        if _folded_lower(text) != _folded_lower(query) and text not in out:
-            out.append(text)
-    return out[:limit]
-
-
-def numeral_tokens(text: str) -> list[str]:
-    """Index-time option: the canonical Arabic phrasing of each number in `text` ("khóa 11" for "khoá XI").
-
-    Appended to a passage's analyzed text, it lets "khóa 11" match "khoá XI" with no query-side expansion.
-    """
-    low = _folded_lower(nfc(text))
-    return [s.variants[0] for s in find_numbers(text) if not _already_said(s.variants[0], low)]

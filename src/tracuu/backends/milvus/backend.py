@@ -7,28 +7,29 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Hashable, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from tracuu import __version__
-from tracuu.backends.embedded import builder
-from tracuu.text.abbreviations import learn_definitions
-from tracuu.text.analyzer import ANALYZER_VERSION, Analyzer
-from tracuu.backends.base import Documents, Filters, idf_of
-from tracuu.retrieval.encoders import Encoder
-from tracuu.errors import (BackendUnavailableError, CollectionMismatchError, IndexNotFoundError, NothingIndexedError,
-                     StrictBuildError)
-from tracuu.retrieval.fusion import FusionConfig, Ranked
+from tracuu.backends.base import Documents, Filters, Key, Previous
 from tracuu.backends.manifest import Manifest
 from tracuu.backends.milvus.codec import batches, top_scores
 from tracuu.backends.milvus.filters import filter_expression, parse_uri
 from tracuu.backends.milvus.store import MilvusStore
-from tracuu.ingest.passage_text import TEXT_ONLY, index_text, recipe, unchanged
+from tracuu.backends.writing import encode, manifest, merge_abbreviations, still_valid
+from tracuu.errors import BackendUnavailableError, CollectionMismatchError, IndexNotFoundError
+from tracuu.ingest.entries import Entry, Progress, link_documents
+from tracuu.ingest.passage_text import index_text
+from tracuu.ingest.stored import StoredDocument
+from tracuu.results import DocumentInfo, Passage
+from tracuu.retrieval.bm25 import idf_of
+from tracuu.retrieval.encoders import Encoder
+from tracuu.retrieval.fusion import Ranked
+from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.query_plan import QueryPlan
+from tracuu.text.abbreviations import learn_definitions
+from tracuu.text.analyzer import ANALYZER_VERSION, Analyzer
 from tracuu.text.diacritics import DiacriticRestorer
-from tracuu.results import BuildReport, DocumentInfo, Passage
-from tracuu.backends.embedded.store import StoredDocument
 
 MANIFEST_BLOB = "manifest.json"
 RESTORER_BLOB = "restorer"
@@ -38,13 +39,26 @@ UPSERT_DOCS = 64  # documents per upsert: bounds the memory an update holds
 CONSISTENCY = "Strong"  # a write is visible to the next read, as with the embedded index
 
 
-class _Previous(builder.Previous):
-    """What an update starts from in Milvus: hashes and documents by id (vectors are fetched by passage id)."""
+class MilvusPrevious:
+    """What an update starts from in Milvus: the documents' hashes, and the stored passages and vectors by id."""
 
-    def __init__(self, store: MilvusStore, *, carry: bool = True) -> None:
-        self.store, self.dense, self.carry = store, None, carry  # type: ignore[assignment]
-        self.hashes = store.hashes()
-        self._rows = {}
+    def __init__(self, store: MilvusStore, recipe: str | None, titles: Mapping[str, str], *,
+                 carry: bool = True) -> None:
+        self.store, self.recipe, self.titles, self.carry = store, recipe, titles, carry
+        self.hashes: dict[str, tuple[str, str]] = store.hashes()
+
+    def carried(self, document_id: str) -> Entry | None:
+        doc = self.store.stored_document(document_id)
+        return Entry(doc, self.store.passages_of(document_id)) if doc else None
+
+    def vectors(self, passages: Sequence[Passage], titles: Mapping[str, str], encoder: Encoder
+                ) -> dict[str, np.ndarray]:
+        valid = still_valid(passages, titles, encoder, self.recipe, self.store.passages, self.titles)
+        try:
+            return self.store.vectors([p.id for p in valid]) if valid else {}
+        except BackendUnavailableError:
+            # milvus-lite keeps no raw vectors beside an IVF or HNSW index: encode them again instead.
+            return {}
 
 
 def _restorer_text(restorer: DiacriticRestorer) -> str:
@@ -62,15 +76,7 @@ def _restorer_from(text: str) -> DiacriticRestorer:
         return DiacriticRestorer.load(Path(tmp))
 
 
-def _merged(by_document: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
-    merged: dict[str, set[str]] = {}
-    for found in by_document.values():
-        for short, full in found.items():
-            merged.setdefault(short, set()).update(full)
-    return {short: sorted(full) for short, full in sorted(merged.items())}
-
-
-def _info_of(e: builder._Entry) -> DocumentInfo:
+def _info_of(e: Entry) -> DocumentInfo:
     d = e.doc
     return DocumentInfo(d.id, d.source, d.title, d.format, d.content_hash, len(e.passages), dict(d.metadata),
                         tuple(d.warnings))
@@ -93,19 +99,27 @@ class MilvusBackend:
         restorer = store.get_blob(RESTORER_BLOB)
         self.restorer = _restorer_from(restorer) if restorer else None
         learned = json.loads(store.get_blob(ABBREVIATIONS_BLOB) or "{}")
-        self.abbreviations = _merged(learned)
+        self.abbreviations = merge_abbreviations(learned.values())
         self._learned_by_document: dict[str, dict[str, list[str]]] = learned
         self._df: dict[str, Any] | None = None
+
+    @property
+    def path(self) -> str:
+        return self.location
+
+    @property
+    def folder_on_disk(self) -> Path | None:
+        return None
 
     @classmethod
     def open(cls, uri: str) -> "MilvusBackend":
         return cls(MilvusStore.open(uri, consistency=CONSISTENCY), uri)
 
     @classmethod
-    def create(cls, uri: str, encoder: Encoder, fusion: FusionConfig) -> "MilvusBackend":
+    def create(cls, uri: str, encoder: Encoder, settings: SearchSettings) -> "MilvusBackend":
         """Open the index at `uri` for a full build, or make it; one built with another encoder or analyzer is
         dropped and made again (as a folder build starts from nothing then)."""
-        settings = {"fusion": fusion.to_dict()}
+        recorded = {"fusion": settings.to_dict()}
         try:
             store = MilvusStore.open(uri, consistency=CONSISTENCY)
             r = store.recorded
@@ -121,7 +135,7 @@ class MilvusBackend:
             overwrite = True
         # milvus-lite keeps raw vectors (reused by updates) only beside a FLAT index; a server picks its own.
         index_type = "FLAT" if is_lite(uri) else "AUTOINDEX"
-        return cls(MilvusStore.create(uri, encoder_name=encoder.name, dim=encoder.dim, settings=settings,
+        return cls(MilvusStore.create(uri, encoder_name=encoder.name, dim=encoder.dim, settings=recorded,
                                       index_type=index_type, overwrite=overwrite, consistency=CONSISTENCY,
                                       analyzer_version=ANALYZER_VERSION), uri)
 
@@ -140,13 +154,13 @@ class MilvusBackend:
                                                     exact_weight=plan.exact_weight):
                 scores[pid] = scores.get(pid, 0.0) + expansion_weight * s
         top = top_scores(scores, n)
-        return Ranked([p for p, _ in top], [s for _, s in top])  # type: ignore[misc]
+        return Ranked([p for p, _ in top], [s for _, s in top])
 
     def dense_candidates(self, vector: np.ndarray, n: int, documents: Documents, filters: Filters) -> Ranked:
         if (documents is not None and not documents) or not self.manifest.passages:
             return Ranked([], [])
         found = self.store.dense_search(vector, n, filter_expression(documents, filters))
-        return Ranked([p for p, _ in found], [s for _, s in found])  # type: ignore[misc]
+        return Ranked([p for p, _ in found], [s for _, s in found])
 
     def idf(self, term: str) -> float:
         if self._df is None:
@@ -154,11 +168,11 @@ class MilvusBackend:
         return idf_of(self._df["df"].get(term), int(self._df["n"]))
 
     # -- look-ups -------------------------------------------------------------------------------------------
-    def passages_at(self, keys: Sequence[Hashable]) -> list[Passage | None]:
+    def passages_at(self, keys: Sequence[Key]) -> list[Passage | None]:
         found = {p.id: p for p in self.store.passages([str(k) for k in keys])}
         return [found.get(str(k)) for k in keys]  # None: deleted since the search
 
-    def document_ids(self, keys: Sequence[Hashable]) -> list[str | None]:
+    def document_ids(self, keys: Sequence[Key]) -> list[str | None]:
         return [p.document_id if p else None for p in self.passages_at(keys)]
 
     def passage(self, passage_id: str) -> Passage | None:
@@ -184,40 +198,34 @@ class MilvusBackend:
         same = text is not None and json.loads(text).get("created") == self.manifest.created
         return self if same else MilvusBackend(self.store, self.location)
 
-    # -- writing --------------------------------------------------------------------------------------------
-    def previous(self, *, carry: bool = True) -> builder.Previous:
-        return _Previous(self.store, carry=carry)
+    def close(self) -> None:
+        self.store.close()
 
-    def update(self, fresh: list, removed: Sequence[str], previous: builder.Previous, encoder: Encoder,
-               analyzer: Analyzer, fusion: FusionConfig, progress: builder.Progress | None
+    # -- writing --------------------------------------------------------------------------------------------
+    def previous(self, *, carry: bool = True) -> MilvusPrevious:
+        return MilvusPrevious(self.store, self.manifest.encoder.get("passage_text"),
+                              {d: info.title for d, info in self.documents.items()}, carry=carry)
+
+    def update(self, fresh: Sequence[Entry], removed: Sequence[str], previous: Previous, encoder: Encoder,
+               analyzer: Analyzer, settings: SearchSettings, progress: Progress | None
                ) -> tuple[int, "MilvusBackend"]:
         """Upsert `fresh` documents that differ from what is stored (vectors reused by passage id), delete
         `removed`, then rewrite the index-wide blobs (restorer, abbreviations, frequencies, manifest)."""
         gone = set(removed)
         fresh_ids = {e.doc.id for e in fresh}
         others = [info for d, info in self.documents.items() if d not in fresh_ids and d not in gone]
-        fresh = _linked(list(fresh), others)
-        stored = {r["id"] for r in self.store._scan_docs(self.store.passages_collection,
-                                                          [e.doc.id for e in fresh], ["id"])}
-        todo = [e for e in fresh if self.documents.get(e.doc.id) != _info_of(e)
+        linked = _linked(list(fresh), others)
+        stored = self.store.passage_ids_of([e.doc.id for e in linked])
+        todo = [e for e in linked if self.documents.get(e.doc.id) != _info_of(e)
                 or any(p.id not in stored for p in e.passages)]
         titles = {e.doc.id: e.doc.title for e in todo}
-        reuse = self._reusable([p for e in todo for p in e.passages if p.id in stored], titles, encoder)
+        reuse = previous.vectors([p for e in todo for p in e.passages if p.id in stored], titles, encoder)
+        total = sum(p.id not in reuse for e in todo for p in e.passages)
         encoded = 0
         for group in batches(todo, UPSERT_DOCS):
             passages = [p for e in group for p in e.passages]
-            vectors = np.zeros((len(passages), encoder.dim), np.float32)
-            missing = [i for i, p in enumerate(passages) if p.id not in reuse]
-            for i, p in enumerate(passages):
-                if p.id in reuse:
-                    vectors[i] = reuse[p.id]
-            for lo in range(0, len(missing), builder.ENCODE_BATCH):
-                batch = missing[lo:lo + builder.ENCODE_BATCH]
-                vectors[batch] = encoder.encode_passages([builder.encoded_text(passages[i], titles, encoder)
-                                                          for i in batch])
-            encoded += len(missing)
-            if progress:
-                progress("encode", encoded, encoded)
+            vectors, n = encode(passages, titles, encoder, reuse, progress, done=encoded, total=total)
+            encoded += n
             analyzed = [analyzer.analyze(index_text(p)) for p in passages]
             self.store.upsert_documents([e.doc for e in group], passages, [a.exact for a in analyzed],
                                         [a.folded for a in analyzed], vectors)
@@ -227,29 +235,14 @@ class MilvusBackend:
         learned = {d: v for d, v in self._learned_by_document.items() if d not in gone}
         for e in todo:
             learned[e.doc.id] = {k: sorted(v) for k, v in learn_definitions(e.doc.text).items()}
-        self._write_blobs(learned, encoder, analyzer, fusion, changed=bool(todo or stale))
+        self._write_blobs(learned, encoder, analyzer, settings, changed=bool(todo or stale))
         return encoded, MilvusBackend(self.store, self.location)
 
-    def _reusable(self, passages: list[Passage], titles: dict[str, str], encoder: Encoder
-                  ) -> dict[str, np.ndarray]:
-        """Stored vectors still valid for `passages`: same recipe, same text (the id) and, where the encoder
-        reads headings, the same heading."""
-        if not passages or self.manifest.encoder.get("passage_text") != recipe(encoder):
-            return {}
-        if recipe(encoder) != TEXT_ONLY:
-            before = {p.id: p for p in self.store.passages([p.id for p in passages])}
-            passages = unchanged(passages, titles, before, {d: info.title for d, info in self.documents.items()})
-        try:
-            return self.store.vectors([p.id for p in passages]) if passages else {}
-        except BackendUnavailableError:
-            # milvus-lite keeps no raw vectors beside an IVF or HNSW index: encode them again instead.
-            return {}
-
-    def _write_blobs(self, learned: dict, encoder: Encoder, analyzer: Analyzer, fusion: FusionConfig, *,
+    def _write_blobs(self, learned: dict, encoder: Encoder, analyzer: Analyzer, settings: SearchSettings, *,
                      changed: bool) -> None:
         if changed or self.store.get_blob(RESTORER_BLOB) is None:
             texts, df, n = [], Counter(), 0
-            for row in self.store._call.scan(self.store.passages_collection, "", ["text", "folded"]):
+            for row in self.store.all_passages(["text", "folded"]):
                 texts.append(row["text"])
                 df.update(set(row["folded"].split()))
                 n += 1
@@ -257,38 +250,19 @@ class MilvusBackend:
             self.store.put_blob(RESTORER_BLOB, _restorer_text(DiacriticRestorer.train(texts)))
             self.store.put_blob(DF_BLOB, json.dumps({"n": n, "df": dict(df)}, ensure_ascii=False))
             self.store.put_blob(ABBREVIATIONS_BLOB, json.dumps(learned, ensure_ascii=False))
-        manifest = Manifest(
-            analyzer=analyzer.to_dict(),
-            encoder=builder.encoder_entry(encoder),
-            documents=self.store.count("documents"), passages=self.store.count("passages"), sources={},
-            fusion=fusion.to_dict(), created=time.strftime("%Y-%m-%dT%H:%M:%S") + f".{time.time_ns() % 10**9:09d}",
-            tracuu_version=__version__)
-        self.store.put_blob(MANIFEST_BLOB, json.dumps(manifest.to_dict(), ensure_ascii=False))
+        # Stamped to the nanosecond: `latest` and the facade's caches tell generations apart by it.
+        created = time.strftime("%Y-%m-%dT%H:%M:%S") + f".{time.time_ns() % 10**9:09d}"
+        written = manifest(analyzer, encoder, settings, self.store.count("documents"), self.store.count("passages"),
+                           {}, created)
+        self.store.put_blob(MANIFEST_BLOB, json.dumps(written.to_dict(), ensure_ascii=False))
 
 
 def is_lite(uri: str) -> bool:
     return parse_uri(uri).lite
 
 
-def _linked(fresh: list, others: list[DocumentInfo]) -> list:
-    """`builder.link_documents` over the fresh entries, with the numbers of the documents kept in the index."""
-    stubs = [builder._Entry(StoredDocument(d.id, d.source, d.title, d.format, d.content_hash, "", "",
-                                           metadata=d.metadata), []) for d in others]
-    linked = builder.link_documents(fresh + stubs)
-    return linked[:len(fresh)]
-
-
-def build_index(paths: Sequence[str | Path], uri: str, encoder: Encoder, fusion: FusionConfig, strict: bool,
-                progress: builder.Progress | None, started: float) -> BuildReport:
-    """`tracuu.build` into Milvus: exactly these documents afterwards, unchanged ones neither re-encoded nor
-    re-written."""
-    backend = MilvusBackend.create(uri, encoder, fusion)
-    previous = backend.previous(carry=False)
-    report = builder.new_report()
-    entries = builder.read_entries([str(p) for p in paths], previous, encoder, report, progress)
-    report["removed"] = [d for d in previous.hashes if d not in {e.doc.id for e in entries}]
-    if not entries or (strict and report["failures"]):
-        raise NothingIndexedError([str(p) for p in paths], len(report["failures"])) if not entries else \
-            StrictBuildError(report["failures"])
-    encoded, backend = backend.update(entries, report["removed"], previous, encoder, Analyzer(), fusion, progress)
-    return builder.report_from(uri, backend.manifest, report, encoded, started)
+def _linked(fresh: list[Entry], others: list[DocumentInfo]) -> list[Entry]:
+    """`link_documents` over the fresh entries, with the numbers of the documents kept in the index."""
+    stubs = [Entry(StoredDocument(d.id, d.source, d.title, d.format, d.content_hash, "", "", metadata=d.metadata), [])
+             for d in others]
+    return link_documents(fresh + stubs)[:len(fresh)]

@@ -1,13 +1,13 @@
-"""Milvus addresses (`milvus://host:19530/party`, `x.db/party`) and filter expressions mirroring the embedded filters."""
+"""Milvus addresses (`milvus://host:19530/party`, `x.db/party`), literals, and the metadata filter as an expression."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from tracuu.errors import InvalidQueryError
+from tracuu.retrieval.filters import FilterArgument, MetadataFilter, literal
 
 DEFAULT_COLLECTION = "tracuu"
 # Milvus collection names: a letter or underscore, then letters, digits, underscores (255 at most).
@@ -63,47 +63,21 @@ def check_collection(name: str) -> str:
     return name
 
 
-def literal(value: str) -> str:
-    """A Milvus string literal (JSON escaping is what its expression parser reads)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def filter_values(metadata: Mapping[str, Any]) -> dict[str, str]:
     """What filters compare a document's metadata with: the embedded filter's `str(value).casefold()`."""
     return {k: str(v).casefold() for k, v in metadata.items() if _KEY.match(k)}
 
 
-def filter_expression(document_ids: Sequence[str] | None = None,
-                      metadata_filters: Mapping[str, str] | None = None) -> str | None:
+def filter_expression(document_ids: Sequence[str] | None = None, metadata: FilterArgument = None) -> str | None:
     """The Milvus expression for `Index.search(documents=..., filters=...)`; None when nothing is restricted.
-
-    Equality is case-insensitive on metadata keys; `date_from`/`date_to` bound the ISO `date`, `date_to` by prefix
-    ("2024-05" admits 2024-05-31), exactly like the embedded index's `_matches`.
-    """
+    The metadata clauses are `MetadataFilter.to_expression`'s, over each passage's `filters` JSON field."""
     clauses = []
     if document_ids is not None:
         clauses.append(f"document_id in {literal_list(document_ids)}")
-    for key, value in (metadata_filters or {}).items():
-        clauses.append(_metadata_clause(key, str(value)))
+    wanted = MetadataFilter.of(metadata)
+    clauses += [c.to_expression(FILTERS_FIELD) for c in (wanted.clauses if wanted else ())]
     return " and ".join(f"({c})" for c in clauses) if clauses else None
 
 
 def literal_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(literal(str(v)) for v in values) + "]"
-
-
-def _metadata_clause(key: str, value: str) -> str:
-    date = f'{FILTERS_FIELD}["date"]'
-    if key == "date_from":
-        return f"{date} >= {literal(value.casefold())}"
-    if key == "date_to":
-        # A date whose first len(value) characters are <= value: every ISO character sorts below "~".
-        return f"{date} < {literal(value.casefold() + '~')}"
-    if not _KEY.match(key):
-        raise InvalidQueryError("filters", f"{key!r} is not a metadata field name",
-                                fix="use letters, digits and underscores (doc_type, issuer, number, date)")
-    field = f"{FILTERS_FIELD}[{literal(key)}]"
-    if value.casefold() == "":
-        # The embedded filter reads a missing key as "": a comparison with a missing key is false in Milvus.
-        return f"not ({field} != \"\")"
-    return f"{field} == {literal(value.casefold())}"

@@ -1,20 +1,21 @@
 """The Milvus half of the index backends: passages with server-side BM25 on our analyzer's tokens, vectors, documents."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
 from tracuu.text.analyzer import ANALYZER_VERSION
 from tracuu.errors import DocumentNotFoundError, IndexNotFoundError, InvalidQueryError, PassageNotFoundError
-from tracuu.backends.milvus.client import Caller, connect, pymilvus
+from tracuu.backends.milvus.client import Caller, connect
 from tracuu.backends.milvus.codec import (as_list, batches, blob_rows, document_rows, info_from_head, joined, joined_body,
                            passage_from_row, passage_row, query_text, stored_from_rows, top_scores)
-from tracuu.backends.milvus.filters import MilvusTarget, filter_expression, literal, literal_list, parse_uri
+from tracuu.backends.milvus.filters import MilvusTarget, literal_list, parse_uri
+from tracuu.retrieval.filters import literal
 from tracuu.backends.milvus.schema import (DOCS_SUFFIX, DOCUMENT_FIELDS, INDEX_TYPES, PASSAGE_FIELDS, PASSAGE_OUTPUT, Recorded,
                             check_fields, document_indexes, document_schema, passage_indexes, passage_schema)
 from tracuu.results import DocumentInfo, Passage
-from tracuu.backends.embedded.store import StoredDocument
+from tracuu.ingest.stored import StoredDocument
 
 MAX_TOPK = 16384  # Milvus's limit on one search's results
 ID_BATCH = 500  # ids per `in [...]` expression
@@ -31,8 +32,6 @@ class MilvusStore:
     `milvus://host:19530/name`, `http(s)://host:port/name`, or a local milvus-lite file `path/x.db[/name]`.
     """
 
-    filter_expression = staticmethod(filter_expression)
-
     def __init__(self, client, target: MilvusTarget, recorded: Recorded, *, consistency: str, timeout: float,
                  retries: int, backoff: float, batch_size: int, nprobe: int) -> None:
         self.target, self.recorded = target, recorded
@@ -41,6 +40,7 @@ class MilvusStore:
         self.documents_collection = target.collection + DOCS_SUFFIX
         self.batch_size, self.nprobe = batch_size, nprobe
         self._client = client
+        self._closed = False
         self._call = Caller(client, self.uri, timeout=timeout, retries=retries, backoff=backoff,
                             consistency=consistency)
 
@@ -115,7 +115,10 @@ class MilvusStore:
         self.recorded = recorded
 
     def close(self) -> None:
-        self._client.close()
+        """Idempotent: the backends of successive generations share one store."""
+        if not self._closed:
+            self._closed = True
+            self._client.close()
 
     def __enter__(self) -> "MilvusStore":
         return self
@@ -192,6 +195,14 @@ class MilvusStore:
             out.extend(self._call.scan(collection, _and(f"document_id in {literal_list(batch)}", extra), fields))
         return out
 
+    def passage_ids_of(self, document_ids: Sequence[str]) -> set[str]:
+        """Ids of the passages stored for these documents (an update writes only what differs)."""
+        return {r["id"] for r in self._scan_docs(self.passages_collection, list(document_ids), ["id"])}
+
+    def all_passages(self, fields: list[str]) -> Iterator[dict]:
+        """These fields of every passage row, in batches (index-wide statistics: restorer, frequencies)."""
+        return iter(self._call.scan(self.passages_collection, "", fields))
+
     # -- searching ------------------------------------------------------------------------------------------
     def lexical_search(self, exact_query: str | Sequence[str], folded_query: str | Sequence[str], accented: bool,
                        n: int, filter_expr: str | None = None, *, exact_weight: float = 1.0
@@ -226,24 +237,6 @@ class MilvusStore:
         """Inner product of normalized vectors (cosine), best first: the embedded `DenseIndex.search`."""
         found = self._call.read("search", self.passages_collection, data=[as_list(vector)], anns_field="vector",
                                 limit=min(n, MAX_TOPK), filter=filter_expr or "", search_params=self._dense_params())
-        return [(hit["id"], float(hit["distance"])) for hit in found[0]]
-
-    def hybrid_search(self, exact_query: str | Sequence[str], folded_query: str | Sequence[str],
-                      vector: np.ndarray, accented: bool, n: int, filter_expr: str | None = None, *,
-                      k: int = 60, candidates: int = 100) -> list[tuple[str, float]]:
-        """One round trip, fused by Milvus's (unweighted) RRF over folded BM25, exact BM25 when accented, and
-        dense. The facade's weighted RRF (fusion.py) is what ranks like the embedded index; this is for speed."""
-        mv = pymilvus()
-        limit = min(max(n, candidates), MAX_TOPK)
-        requests = [mv.AnnSearchRequest(data=[query_text(folded_query)], anns_field="folded_sparse",
-                                        param={"metric_type": "BM25"}, limit=limit, expr=filter_expr or None)]
-        if accented and query_text(exact_query):
-            requests.append(mv.AnnSearchRequest(data=[query_text(exact_query)], anns_field="exact_sparse",
-                                                param={"metric_type": "BM25"}, limit=limit, expr=filter_expr or None))
-        requests.append(mv.AnnSearchRequest(data=[as_list(vector)], anns_field="vector", param=self._dense_params(),
-                                            limit=limit, expr=filter_expr or None))
-        found = self._call.read("hybrid_search", self.passages_collection, requests, mv.RRFRanker(k),
-                                limit=min(n, MAX_TOPK))
         return [(hit["id"], float(hit["distance"])) for hit in found[0]]
 
     def _dense_params(self) -> dict[str, Any]:
