@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from tracuu.results import Citation, DocumentInfo, Passage, Sentence
+from tracuu.results import BODY, Citation, DocumentInfo, Passage, Sentence
 
 # Type codes of Party and State documents (VIETNAMESE.md §6), used when the parser gave a code but no name.
 TYPE_NAMES = {
@@ -36,7 +36,12 @@ def cite(document: DocumentInfo, passage: Passage, sentence: Sentence | None = N
     meta = document.metadata or {}
     locator = locator_of(passage.section, article=first_of(meta, ARTICLE_KEYS))
     law = first_of(meta, LAW_KEYS)
-    if law and not meta.get("number"):
+    kind = passage.kind if passage.kind != BODY or document.official else "commentary"
+    if kind != BODY:
+        # Never under the name of the document it comments on or introduces: it says what it is and where it is.
+        parts = [_not_official_head(document, kind)]
+        locator = locator if kind == "commentary" else ""
+    elif law and not meta.get("number"):
         parts = [clip(law)]  # "Luật Trọng tài thương mại 2010, Điều 42, khoản 1"
     elif meta.get("kind") == "news" or (meta.get("publisher") and not meta.get("number")):
         parts = [_news_head(document, meta)]
@@ -48,7 +53,14 @@ def cite(document: DocumentInfo, passage: Passage, sentence: Sentence | None = N
         parts.append(f"tr. {passage.page}")
     start, end = (sentence.char_start, sentence.char_end) if sentence else (passage.char_start, passage.char_end)
     return Citation(document.id, document.source, passage.section_path, passage.page, start, end,
-                    ", ".join(p for p in parts if p), locator=locator)
+                    ", ".join(p for p in parts if p), locator=locator, kind=kind)
+
+
+def _not_official_head(document: DocumentInfo, kind: str) -> str:
+    file = PurePath(document.source or document.id.split("#")[0]).name
+    if kind == "commentary":
+        return f"Bình luận của người biên soạn ({'kèm tệp' if '#' in document.id else 'tệp'} {file})"
+    return f"Lời giới thiệu của trang đăng tải, không thuộc nội dung văn bản (tệp {file})"
 
 
 def first_of(meta: dict, keys: tuple[str, ...]) -> str:

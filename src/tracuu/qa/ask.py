@@ -128,9 +128,10 @@ class _Candidate:
 
 
 def ask(index: PassageSource, question: str, k: int = PASSAGES, *, documents: Sequence[str] | None = None,
-        filters: dict[str, str] | None = None, max_quotes: int = 2) -> Answer:
-    """Answer `question` with verbatim sentences from the top `k` passages, or say nothing reliable was found."""
-    hits = index.search(question, k, documents=documents, filters=filters)
+        filters: dict[str, str] | None = None, max_quotes: int = 2, include_commentary: bool = False) -> Answer:
+    """Answer `question` with verbatim sentences from the top `k` passages, or say nothing reliable was found.
+    Commentary and a page's introduction are not read unless `include_commentary` (Passage.official)."""
+    hits = index.search(question, k, documents=documents, filters=filters, official_only=not include_commentary)
     if not hits:
         return Answer(question, None, 0.0, (), NOT_FOUND)
     terms = QueryTerms.of(index, question)

@@ -19,6 +19,7 @@ from tracuu.retrieval.dense import DenseIndex
 from tracuu.retrieval.encoders import Encoder
 from tracuu.errors import UnreadableDocumentError
 from tracuu.ingest.extracted import CleanedText, ExtractedDocument
+from tracuu.ingest.furniture import passage_kinds
 from tracuu.retrieval.fusion import FusionConfig
 from tracuu.backends.embedded.generations import writing
 from tracuu.retrieval.bm25 import LexicalIndex
@@ -61,17 +62,19 @@ def file_hash(path: str) -> str:
     return h.hexdigest()
 
 
-def make_passages(doc: ExtractedDocument, cleaned: CleanedText, encoder: Encoder) -> list[Passage]:
+def make_passages(doc: ExtractedDocument, cleaned: CleanedText, encoder: Encoder,
+                  document_kind: str | None = None) -> list[Passage]:
+    """The document's passages; `document_kind` (metadata "kind") marks commentary and a page's introduction."""
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     # Leave room for the e5 "passage: " prefix and the special tokens.
     spans = split_passages(cleaned, count_tokens=encoder.count_tokens, max_tokens=encoder.max_tokens - 16)
-    for ordinal, span in enumerate(spans):
+    for ordinal, (span, kind) in enumerate(passage_kinds(cleaned.text, spans, document_kind)):
         text = cleaned.text[span.start:span.end]
         start, end = cleaned.source_span(span.start, span.end)
         n = seen[text] = seen.get(text, -1) + 1
         passages.append(Passage(passage_id(doc.key, text, n), doc.key, ordinal, text, span.section, span.context,
-                                start, end, doc.page_at(start), span.start))
+                                start, end, doc.page_at(start), span.start, kind))
     return passages
 
 
@@ -153,7 +156,8 @@ def read_entries(paths: Sequence[str | Path], previous: Previous, encoder: Encod
             continue
         cleaned = clean(item)
         fhash = hashes[item.source] or item.content_hash
-        entries[item.key] = _Entry(_stored(item, cleaned, fhash), make_passages(item, cleaned, encoder))
+        stored = _stored(item, cleaned, fhash)
+        entries[item.key] = _Entry(stored, make_passages(item, cleaned, encoder, stored.metadata.get("kind")))
         if progress:
             progress("read", len(entries), 0)
     return list(entries.values())
