@@ -54,11 +54,14 @@ def test_introduction_ends_where_the_body_begins():
     # A plan that recalls the resolution in its body ("đã ban hành") has no introduction.
     assert introduction_end("KẾ HOẠCH\n\nNgày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW.\n") == 0
     # A passage across the boundary is cut there: the page's words never share a passage with the document's.
-    kinds = passage_kinds(text, [PassageSpan(0, len(text), ("Nghị quyết số 57-NQ/TW",))], "official")
+    kinds = passage_kinds(text, [PassageSpan(0, len(text), ("Nghị quyết số 57-NQ/TW",))], {"kind": "official"})
     assert [k for _, k in kinds] == ["page", "body"]
     assert text[kinds[1][0].start:kinds[1][0].end] == "Phát triển khoa học là đột phá."
-    assert [k for _, k in passage_kinds(text, [PassageSpan(0, 5, ())], "commentary")] == ["commentary"]
-    assert [k for _, k in passage_kinds(text, [PassageSpan(0, 5, ())], "news")] == ["body"]
+    commentary = {"kind": "commentary", "official": False}  # split off after a signature block (multidoc.py)
+    assert [k for _, k in passage_kinds(text, [PassageSpan(0, 5, ())], commentary)] == ["commentary"]
+    assert [k for _, k in passage_kinds(text, [PassageSpan(0, 5, ())], {"kind": "news"})] == ["body"]
+    # A text with no marks at all is not known to be commentary: nothing is marked.
+    assert [k for _, k in passage_kinds(text, [PassageSpan(0, 5, ())], {"kind": "commentary"})] == ["body"]
 
 
 def test_kinds_are_stored_and_offsets_still_hold(index):
@@ -77,7 +80,8 @@ def test_kinds_are_stored_and_offsets_still_hold(index):
 
 def test_citations_say_what_the_text_is():
     doc = DocumentInfo("tuyen-tap.md#2", "/data/tuyen-tap.md", "So sánh Nghị quyết 57 với Nghị quyết 20", "md", "h",
-                       metadata={"kind": "commentary", "title": "So sánh Nghị quyết 57 với Nghị quyết 20"})
+                       metadata={"kind": "commentary", "official": False,
+                                 "title": "So sánh Nghị quyết 57 với Nghị quyết 20"})
     p = Passage("p1", doc.id, 0, "Theo người biên soạn…", ("1. Tầm nhìn",), "", 10, 40, kind="commentary")
     c = cite(doc, p)
     assert c.text == "Bình luận của người biên soạn (kèm tệp tuyen-tap.md), mục 1"

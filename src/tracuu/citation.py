@@ -42,7 +42,7 @@ def cite(document: DocumentInfo, passage: Passage, sentence: Sentence | None = N
         parts = [_not_official_head(document, kind)]
         locator = locator if kind == "commentary" else ""
     elif law and not meta.get("number"):
-        parts = [clip(law)]  # "Luật Trọng tài thương mại 2010, Điều 42, khoản 1"
+        parts = [whole(law)]  # "Luật Trọng tài thương mại 2010, Điều 42, khoản 1"
     elif meta.get("kind") == "news" or (meta.get("publisher") and not meta.get("number")):
         parts = [_news_head(document, meta)]
     else:
@@ -134,14 +134,24 @@ def vn_date(iso: str, *, padded: bool = True) -> str:
     return f"{int(d):02d}/{int(mo):02d}/{y}" if padded else f"{int(d)}/{int(mo)}/{y}"
 
 
-def _official_head(document: DocumentInfo, meta: dict) -> str:
+def number_head(meta: dict) -> str:
+    """"Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ" from a document's metadata ("" without a number)."""
+    return _official_head(None, meta) if meta.get("number") else ""
+
+
+def _official_head(document: DocumentInfo | None, meta: dict) -> str:
     number, name = meta.get("number"), type_name(meta)
+    if meta.get("annex") and (meta.get("parent_citation") or meta.get("attached_to")):
+        # The parent's name when it is in the index; else the "Kèm theo" line as the annex gives it.
+        return f"Phụ lục {meta['annex']} kèm theo {meta.get('parent_citation') or meta['attached_to']}"
     if number:
         head = f"{name} số {number}" if name else f"Văn bản số {number}"
     elif meta.get("title"):
-        head = clip(str(meta["title"]))
+        head = whole(str(meta["title"]))
+    elif document is None:
+        return ""
     else:
-        return display_title(document)
+        return display_title(document, limit=None)
     if meta.get("date"):
         head += f" ngày {vn_date(meta['date'])}"
     issuer = meta.get("issuer")
@@ -154,18 +164,27 @@ def _news_head(document: DocumentInfo, meta: dict) -> str:
     parts = [str(meta.get("publisher") or "")]
     if meta.get("date"):
         parts.append(vn_date(meta["date"], padded=False))
-    title = meta.get("title") or document.title
-    if title:
-        parts.append(f"“{clip(str(title))}”")
-    return ", ".join(p for p in parts if p) or display_title(document)
+    title = " ".join(str(meta.get("title") or document.title or "").split())
+    if title and not title.endswith("…"):
+        parts.append(f"“{title}”")
+    elif meta.get("author"):  # no headline, only a lead cut for display: the by-line names the article instead
+        parts.append(f"bài của {meta['author']}")
+    return ", ".join(p for p in parts if p) or display_title(document, limit=None)
 
 
-def display_title(document: DocumentInfo) -> str:
-    """The title, unless it is a letterhead line in capitals ("ĐẢNG CỘNG SẢN VIỆT NAM"): then the file name."""
+def display_title(document: DocumentInfo, limit: int | None = TITLE_CHARS) -> str:
+    """The title, unless it is a letterhead line in capitals ("ĐẢNG CỘNG SẢN VIỆT NAM"): then the file name.
+    Cut at a word with "…" to `limit` characters for a UI; citations pass None (a citation is never cut)."""
     title = _MARKUP.sub("", document.title or "").strip()
     if not title or (title.isupper() and len(title.split()) <= 8):
         return PurePath(document.source or document.id).name or document.id
-    return clip(title)
+    return whole(title) if limit is None else clip(title, limit)
+
+
+def whole(text: str) -> str:
+    """A title as a citation gives it: whole, on one line. A title the parser had to cut (over 200 characters,
+    ending "…") loses the mark: it was cut at a word, and "…" belongs to a UI, not to a pasted citation."""
+    return " ".join(text.split()).rstrip("…").rstrip(" ,;:")
 
 
 def clip(text: str, limit: int = TITLE_CHARS) -> str:

@@ -33,9 +33,9 @@ class DocumentInfo:
 
     @property
     def official(self) -> bool:
-        """False for commentary (someone's own writing: no letterhead, number, signature or news marks, or the
-        part after a resolution's signature block); news articles and official texts count as published texts."""
-        return (self.metadata or {}).get("kind") != "commentary"
+        """False for text known not to be an official or published one: the commentary a file holds after an
+        official text's signature block (ingest/furniture.py). Official texts and news articles are True."""
+        return (self.metadata or {}).get("official") is not False
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

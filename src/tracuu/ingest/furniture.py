@@ -3,14 +3,16 @@
 A web copy of a resolution opens with the page's words about it ("Thay mặt Bộ Chính trị, Tổng Bí thư Tô Lâm đã
 ký ban hành Nghị quyết số 57-NQ/TW…", "Trân trọng giới thiệu toàn văn Nghị quyết số 57-NQ/TW:"). They are true,
 but they are the page's, not the resolution's: cited as "Nghị quyết số 57-NQ/TW" they would put words in the Bộ
-Chính trị's mouth. A file's trailing commentary (multidoc.py splits it off; metadata.py calls a text with no
-letterhead, number, signature or news marks "commentary") is nobody's official text either. Both are kept and
-searchable, marked in `Passage.kind`, labelled in every output and left out of `ask` and `quotes` by default.
+Chính trị's mouth. The commentary a file holds after an official text's signature block (multidoc.py splits it
+off and the builder records `official: False`) is nobody's official text either. Both are kept and searchable,
+marked in `Passage.kind`, labelled in every output and left out of `ask` and `quotes` by default. A file with no
+letterhead, number, signature or news marks at all (metadata.py's "commentary" kind) is not marked: nothing shows
+whose text it is, and a user's own copy of a resolution without its letterhead looks the same.
 """
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from tracuu.ingest.splitter import PassageSpan
 from tracuu.results import BODY
@@ -35,13 +37,13 @@ def introduction_end(text: str) -> int:
     return end
 
 
-def passage_kinds(text: str, spans: Sequence[PassageSpan], document_kind: str | None
+def passage_kinds(text: str, spans: Sequence[PassageSpan], metadata: Mapping[str, Any]
                   ) -> list[tuple[PassageSpan, str]]:
-    """Each span with its kind; a span running past the end of a page's introduction is cut there, so that no
-    passage mixes the page's words with the document's."""
-    if document_kind == "commentary":
+    """Each span with its kind, from the document's metadata; a span running past the end of a page's
+    introduction is cut there, so that no passage mixes the page's words with the document's."""
+    if metadata.get("official") is False:
         return [(span, "commentary") for span in spans]
-    end = introduction_end(text) if document_kind == "official" else 0
+    end = introduction_end(text) if metadata.get("kind") == "official" else 0
     if not end:
         return [(span, BODY) for span in spans]
     out: list[tuple[PassageSpan, str]] = []

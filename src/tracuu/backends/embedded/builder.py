@@ -13,12 +13,13 @@ import numpy as np
 from tracuu import __version__
 from tracuu.text.abbreviations import learn_definitions
 from tracuu.text.analyzer import Analyzer
-from tracuu.citation import LAW_KEYS, first_of
+from tracuu.citation import LAW_KEYS, first_of, number_head
 from tracuu.ingest.cleaning import clean
 from tracuu.retrieval.dense import DenseIndex
 from tracuu.retrieval.encoders import Encoder
 from tracuu.errors import UnreadableDocumentError
 from tracuu.ingest.extracted import CleanedText, ExtractedDocument
+from tracuu.ingest.annexes import parent_of
 from tracuu.ingest.furniture import passage_kinds
 from tracuu.retrieval.fusion import FusionConfig
 from tracuu.backends.embedded.generations import writing
@@ -63,13 +64,13 @@ def file_hash(path: str) -> str:
 
 
 def make_passages(doc: ExtractedDocument, cleaned: CleanedText, encoder: Encoder,
-                  document_kind: str | None = None) -> list[Passage]:
-    """The document's passages; `document_kind` (metadata "kind") marks commentary and a page's introduction."""
+                  metadata: dict[str, Any] | None = None) -> list[Passage]:
+    """The document's passages; its `metadata` (kind, official) marks commentary and a page's introduction."""
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     # Leave room for the e5 "passage: " prefix and the special tokens.
     spans = split_passages(cleaned, count_tokens=encoder.count_tokens, max_tokens=encoder.max_tokens - 16)
-    for ordinal, (span, kind) in enumerate(passage_kinds(cleaned.text, spans, document_kind)):
+    for ordinal, (span, kind) in enumerate(passage_kinds(cleaned.text, spans, metadata or {})):
         text = cleaned.text[span.start:span.end]
         start, end = cleaned.source_span(span.start, span.end)
         n = seen[text] = seen.get(text, -1) + 1
@@ -93,6 +94,8 @@ def _stored(doc: ExtractedDocument, cleaned: CleanedText, fhash: str) -> StoredD
     metadata = {**parse_metadata(doc.text, title=doc.title, source=doc.source), **dict(doc.fields)}
     if metadata.get("kind") == "commentary" and first_of(metadata, LAW_KEYS):
         metadata["kind"] = "official"  # an article of a named law has no letterhead, yet it is no one's commentary
+    if doc.commentary:  # split off after a signature block: known not to be an official text (furniture.py)
+        metadata.update(kind="commentary", official=False)
     title = metadata.get("title") or doc.title or doc.key
     return StoredDocument(doc.key, doc.source, title, doc.format, doc.content_hash, fhash, doc.text,
                           doc.page_starts, metadata, doc.warnings, offsets.tobytes(), ends.tobytes())
@@ -157,7 +160,7 @@ def read_entries(paths: Sequence[str | Path], previous: Previous, encoder: Encod
         cleaned = clean(item)
         fhash = hashes[item.source] or item.content_hash
         stored = _stored(item, cleaned, fhash)
-        entries[item.key] = _Entry(stored, make_passages(item, cleaned, encoder, stored.metadata.get("kind")))
+        entries[item.key] = _Entry(stored, make_passages(item, cleaned, encoder, stored.metadata))
         if progress:
             progress("read", len(entries), 0)
     return list(entries.values())
@@ -169,12 +172,18 @@ def link_documents(entries: list[_Entry]) -> list[_Entry]:
     for e in entries:
         if e.doc.metadata.get("number"):
             by_number.setdefault(e.doc.metadata["number"], []).append(e.doc.id)
+    known = {e.doc.id: (e.doc.source, e.doc.metadata) for e in entries}
     linked = []
     for e in entries:
         targets = [d for n in e.doc.metadata.get("implements", []) for d in by_number.get(n, []) if d != e.doc.id]
-        metadata = {k: v for k, v in e.doc.metadata.items() if k != "implements_documents"}
+        metadata = {k: v for k, v in e.doc.metadata.items() if k not in ("implements_documents", "parent",
+                                                                          "parent_citation")}
         if targets:
             metadata["implements_documents"] = targets
+        # An annex is cited under its parent ("Phụ lục I kèm theo Nghị quyết số 03/NQ-CP …"): annexes.py.
+        parent = parent_of(e.doc.id, e.doc.source, e.doc.metadata, known)
+        if parent and (head := number_head(known[parent][1])):
+            metadata.update(parent=parent, parent_citation=head)
         linked.append(_Entry(replace(e.doc, metadata=metadata), e.passages) if metadata != e.doc.metadata else e)
     return linked
 
