@@ -152,7 +152,8 @@ function renderGroup(group, terms, query) {
   const item = el("li", "result group");
   item.appendChild(el("div", "doc-title", group.document.title || group.document.id));
   item.appendChild(metaChips(group.document));
-  if (group.official === false) item.appendChild(el("div", "note", "Bình luận, không phải văn bản chính thức"));
+  const note = noteLabel(group);
+  if (note) item.appendChild(note);
   item.appendChild(el("div", "group-count", group.count + " đoạn có đủ các từ “" + query + "” · " + group.related +
     " đoạn liên quan trong kết quả"));
   const list = el("ol", "group-hits");

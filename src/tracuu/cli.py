@@ -14,6 +14,7 @@ from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.retrieval.fusion import FusionConfig
 from tracuu.index import Index, build
+from tracuu.results import kind_note
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
 
@@ -121,7 +122,7 @@ def _groups_text(groups, query: str) -> str:
         return "Không tìm thấy văn bản nào phù hợp."
     out = []
     for g in groups:
-        label = "" if g.document.official else "  [Bình luận, không phải văn bản chính thức]"
+        label = "" if g.document.official else f"  [{kind_note('commentary')}]"
         out.append(f"[{g.rank}] {g.document.title}  ({g.document.id}){label}")
         out.append(f"    {g.count} đoạn có đủ các từ “{query}”; {g.related} đoạn liên quan trong kết quả")
         for h in g.best:

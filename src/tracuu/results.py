@@ -265,6 +265,9 @@ class DocumentHits:
     best: tuple[Hit, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rank": self.rank, "document": self.document.to_dict(), "count": self.count,
-                "related": self.related, "score": round(self.score, 6), "official": self.document.official,
-                "best": [h.to_dict() for h in self.best]}
+        d = {"rank": self.rank, "document": self.document.to_dict(), "count": self.count,
+             "related": self.related, "score": round(self.score, 6), "official": self.document.official,
+             "best": [h.to_dict() for h in self.best]}
+        if not self.document.official:
+            d["note"] = kind_note("commentary")
+        return d
