@@ -50,6 +50,9 @@ def test_documents_with_their_counts_and_best_passages(index):
     folded = {g.document.id: g.count for g in index.search_by_document("nam 2045", 10)}
     assert folded["nq57.txt"] == 2 and folded["bai-bao.md"] == 1
     assert len(index.search_by_document("năm 2045", 1)) == 1
+    # Documents that say it come before those related by meaning only, whatever their best hit's rank.
+    counts = [g.count for g in index.search_by_document("chính quyền số năm 2045", 10)]
+    assert counts == sorted(counts, key=lambda c: c == 0)
 
 
 def test_cli_and_api(index, capsys):

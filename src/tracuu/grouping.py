@@ -32,13 +32,13 @@ def says(analyzer: Analyzer, words: frozenset[str], hit: Hit) -> bool:
 
 def group(hits: Sequence[Hit], words: frozenset[str], analyzer: Analyzer, k: int,
           per_document: int) -> list[DocumentHits]:
-    """The first `k` documents by their best hit, each with its `per_document` best hits and its counts."""
+    """The first `k` documents, each with its `per_document` best hits and its counts: those that say the query
+    first, then those only related to it by meaning, each group in the order of its best hit."""
     order: dict[str, list[Hit]] = {}
     for hit in hits:
         order.setdefault(hit.document.id, []).append(hit)
-    out: list[DocumentHits] = []
-    for doc_hits in list(order.values())[:k]:
-        count = sum(says(analyzer, words, h) for h in doc_hits)
-        out.append(DocumentHits(len(out) + 1, doc_hits[0].document, count, len(doc_hits), doc_hits[0].score,
-                                tuple(doc_hits[:per_document])))
-    return out
+    counted = [(sum(says(analyzer, words, h) for h in doc_hits), doc_hits) for doc_hits in order.values()]
+    counted.sort(key=lambda pair: pair[0] == 0)  # stable: best-hit order within each group
+    return [DocumentHits(rank, doc_hits[0].document, count, len(doc_hits), doc_hits[0].score,
+                         tuple(doc_hits[:per_document]))
+            for rank, (count, doc_hits) in enumerate(counted[:k], 1)]
