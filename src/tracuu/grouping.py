@@ -33,12 +33,14 @@ def says(analyzer: Analyzer, words: frozenset[str], hit: Hit) -> bool:
 def group(hits: Sequence[Hit], words: frozenset[str], analyzer: Analyzer, k: int,
           per_document: int) -> list[DocumentHits]:
     """The first `k` documents, each with its `per_document` best hits and its counts: those that say the query
-    first, then those only related to it by meaning, each group in the order of its best hit."""
+    first (official texts, then commentary), then those only related to it by meaning, each in the order of its
+    best hit."""
     order: dict[str, list[Hit]] = {}
     for hit in hits:
         order.setdefault(hit.document.id, []).append(hit)
     counted = [(sum(says(analyzer, words, h) for h in doc_hits), doc_hits) for doc_hits in order.values()]
-    counted.sort(key=lambda pair: pair[0] == 0)  # stable: best-hit order within each group
+    # Stable: best-hit order within each group; official texts before commentary that says the same.
+    counted.sort(key=lambda pair: (pair[0] == 0, not pair[1][0].document.official))
     return [DocumentHits(rank, doc_hits[0].document, count, len(doc_hits), doc_hits[0].score,
                          tuple(doc_hits[:per_document]))
             for rank, (count, doc_hits) in enumerate(counted[:k], 1)]
