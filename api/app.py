@@ -144,6 +144,19 @@ def _read_routes(app: FastAPI, can_read: Callable[..., Index]) -> None:
             raise RequestValidationError(exc.errors()) from None
         return JSONResponse(_search(index, req))
 
+    @app.get("/search/documents", response_model=s.DocumentHitsOut, tags=["tra cứu"],
+             summary="Văn bản nào nói về nội dung này: kết quả nhóm theo văn bản, kèm số đoạn")
+    def search_documents(index: Index = Depends(can_read),
+                         q: str = Query(min_length=1, max_length=s.MAX_QUERY_CHARS, examples=["2045"]),
+                         k: int = Query(10, ge=1, le=s.MAX_K, description="số văn bản"),
+                         per_document: int = Query(3, ge=1, le=20, description="số đoạn tiêu biểu mỗi văn bản"),
+                         mode: s.Mode = "hybrid", doc_type: str | None = Query(None, examples=["Nghị quyết"]),
+                         date_from: str | None = None, date_to: str | None = None) -> JSONResponse:
+        filters = MetadataFilter.from_request(None, doc_type, date_from, date_to)
+        groups = _stable(index, lambda: [g.to_dict() for g in index.search_by_document(
+            q, k, per_document=per_document, mode=mode, filters=filters)])
+        return JSONResponse({"query": q, "documents": groups, "k": k})
+
     @app.post("/search", response_model=s.SearchOut, tags=["tra cứu"], summary="Tìm đoạn văn (JSON, có bộ lọc)")
     def search_post(req: s.SearchRequest, index: Index = Depends(can_read)) -> JSONResponse:
         return JSONResponse(_search(index, req))
@@ -154,6 +167,8 @@ def _read_routes(app: FastAPI, can_read: Callable[..., Index]) -> None:
         if not hasattr(index, "ask"):
             raise FeatureUnavailableError("ask (hỏi đáp)")
         options = {"documents": req.document, "filters": req.filters} if req.document or req.filters else {}
+        if req.include_commentary:
+            options["include_commentary"] = True
         return JSONResponse(_stable(index, lambda: index.ask(req.question, req.k, **options).to_dict()))
 
     @app.get("/quotes", response_model=s.QuotesOut, tags=["tra cứu"], summary="Câu trích dẫn nguyên văn theo chủ đề",
@@ -161,12 +176,15 @@ def _read_routes(app: FastAPI, can_read: Callable[..., Index]) -> None:
     def quotes(index: Index = Depends(can_read),
                topic: str = Query(min_length=1, max_length=s.MAX_QUERY_CHARS, examples=["chuyển đổi số"]),
                k: int = Query(10, ge=1, le=s.MAX_K), doc_type: str | None = None, issuer: str | None = None,
-               date_from: str | None = None, date_to: str | None = None) -> JSONResponse:
+               date_from: str | None = None, date_to: str | None = None,
+               include_commentary: bool = Query(False, description="cả bình luận và lời giới thiệu của trang đăng "
+                                                "tải (mặc định bỏ qua; có nhãn khi dùng)")) -> JSONResponse:
         if not hasattr(index, "quotes"):
             raise FeatureUnavailableError("quotes (trích dẫn)")
+        extra = {"include_commentary": True} if include_commentary else {}
         return JSONResponse(_stable(index, lambda: {"quotes": [q.to_dict() for q in index.quotes(
             topic, k, doc_type=doc_type or None, issuer=issuer or None, date_from=date_from or None,
-            date_to=date_to or None)]}))
+            date_to=date_to or None, **extra)]}))
 
     @app.get("/documents", response_model=s.DocumentsOut, tags=["văn bản"], summary="Danh sách văn bản")
     def documents(index: Index = Depends(can_read), offset: int = Query(0, ge=0),

@@ -73,6 +73,18 @@ class SearchOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"hits": [_EXAMPLE_HIT], "offset": 0, "k": 10}]})
 
 
+class DocumentHitsOut(BaseModel):
+    """Index.search_by_document: documents by their best passage; `count` passages hold every word of the query,
+    `related` are among the results at all; `best` are the document's best hits (as in /search)."""
+
+    query: str
+    documents: list[dict[str, Any]]
+    k: int
+    model_config = ConfigDict(json_schema_extra={"examples": [{"query": "2045", "k": 10, "documents": [
+        {"rank": 1, "document": _EXAMPLE_DOCUMENT, "count": 3, "related": 5, "score": 0.83, "official": True,
+         "best": [_EXAMPLE_HIT]}]}]})
+
+
 class DocumentsOut(BaseModel):
     documents: list[dict[str, Any]]
     total: int
@@ -96,6 +108,8 @@ class AskRequest(BaseModel):
     k: int = Field(5, ge=1, le=MAX_K)
     document: list[str] | None = Field(None, validation_alias=AliasChoices("document", "documents"))
     filters: dict[str, str] | None = None
+    include_commentary: bool = Field(False, description="cả bình luận và lời giới thiệu của trang đăng tải "
+                                     "(mặc định bỏ qua; có nhãn \"note\" khi dùng)")
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"question": "Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ phải làm gì?", "k": 5},
         {"question": "ti le lao dong qua dao tao la bao nhieu", "k": 3}]})

@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "tracuu"
 
 # Shared base modules: any layer may import them, and they import only each other.
-BASE = {"tracuu.results", "tracuu.errors", "tracuu.citation", "tracuu.version"}
+BASE = {"tracuu.results", "tracuu.errors", "tracuu.citation", "tracuu.cut", "tracuu.version"}
 # Which layers each layer may import (besides BASE). Written out rather than derived from an order, so that a
 # change to the rules is a visible change here. qa/ reads an index through qa/source.py, never a backend.
 ALLOWED = {

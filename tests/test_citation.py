@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracuu.citation import cite, clip, locator_of, type_name, vn_date
+from tracuu.citation import cite, clip, display_title, locator_of, type_name, vn_date
 from tracuu.results import DocumentInfo, Passage, Sentence
 
 NQ57 = {"number": "57-NQ/TW", "doc_type": "NQ", "doc_type_name": "Nghị quyết", "issuer": "Bộ Chính trị",
@@ -68,7 +68,28 @@ def test_fallback_uses_title_or_file_name_section_and_page():
     assert cite(doc(title="Nghị quyết Đại hội XIII"), passage()).text == "Nghị quyết Đại hội XIII"
     long = cite(doc(title="Đại hội đại biểu toàn quốc lần thứ XIII Đảng Cộng sản Việt Nam họp từ ngày 25/01/2021 "
                           "đến ngày 01/02/2021, tại Thủ đô Hà Nội, sau khi thảo luận"), passage()).text
-    assert long.endswith("…") and len(long) <= 91
+    # A citation is never cut: the whole title, no "…"; only a UI cuts it, at a word.
+    assert long.endswith("sau khi thảo luận") and "…" not in long
+    ui = display_title(doc(title=long))
+    assert ui.endswith("…") and len(ui) <= 91 and long.startswith(ui[:-1]) and long[len(ui) - 1] == " "
+
+
+def test_an_annex_cites_its_parent():
+    annex = {"kind": "official", "doc_type": "PL", "annex": "I", "issuer": "Chính phủ",
+             "title": "Phụ lục I: Danh mục các chỉ tiêu cụ thể",
+             "attached_to": "Chương trình hành động tại Nghị quyết số /NQ-CP ngày 01 tháng 01 năm 2025 của Chính phủ",
+             "parent_citation": "Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ"}
+    assert cite(doc(annex), passage(("I Đến năm 2030",))).text == \
+        "Phụ lục I kèm theo Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ, mục I"
+    alone = {k: v for k, v in annex.items() if k != "parent_citation"}  # parent not in the index
+    assert cite(doc(alone), passage()).text == ("Phụ lục I kèm theo Chương trình hành động tại Nghị quyết số "
+                                                "/NQ-CP ngày 01 tháng 01 năm 2025 của Chính phủ")
+
+
+def test_a_news_lead_cut_for_display_is_left_out_of_the_citation():
+    meta = {"kind": "news", "publisher": "Báo điện tử Chính phủ", "date": "2021-04-22", "author": "Gia Huy",
+            "title": "Để 10 chương trình công tác của Thành ủy đi vào cuộc sống, Bí thư Thành ủy Hà Nội yêu cầu…"}
+    assert cite(doc(meta), passage()).text == "Báo điện tử Chính phủ, 22/4/2021, bài của Gia Huy"
 
 
 def test_partial_metadata():

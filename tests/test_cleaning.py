@@ -145,10 +145,13 @@ def test_table_rows_and_header():
     (table,) = cleaned.tables
     assert table.header == ("TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành")
     rows = cleaned.text[table.start:table.end].split("\n")
+    # Record rows read with their column names (the row's number stays bare); a group heading row stays as it is.
     assert rows == [
         "I. | Nâng cao nhận thức, đột phá về đổi mới tư duy | |",
-        "1. | Xây dựng chương trình tuyên truyền về Nghị quyết 57-NQ/TW | Bộ Khoa học và Công nghệ | Quý I/2025",
-        "2. | Phát động phong trào “học tập số” | VTV, VOV, TTXVN | Thường xuyên",
+        "1. | Tên nhiệm vụ: Xây dựng chương trình tuyên truyền về Nghị quyết 57-NQ/TW | "
+        "Cơ quan chủ trì: Bộ Khoa học và Công nghệ | Thời gian hoàn thành: Quý I/2025",
+        "2. | Tên nhiệm vụ: Phát động phong trào “học tập số” | Cơ quan chủ trì: VTV, VOV, TTXVN | "
+        "Thời gian hoàn thành: Thường xuyên",
     ]
     for row in rows:
         assert len([c.strip() for c in row.split("|")]) == len(table.header)
@@ -156,6 +159,9 @@ def test_table_rows_and_header():
     assert "---" not in cleaned.text
     assert cleaned.text.endswith("Thường xuyên\n\nGhi chú sau bảng.")
     assert source_of(cleaned, PHU_LUC, "Bộ Khoa học và Công nghệ") == "Bộ Khoa học và Công nghệ"
+    # The names are the cleaner's own words: a span from a name through its cell slices just the cell's words.
+    assert source_of(cleaned, PHU_LUC, "Cơ quan chủ trì: VTV, VOV, TTXVN") == "VTV, VOV, TTXVN"
+    assert source_of(cleaned, PHU_LUC, "Thời gian hoàn thành: Quý I/2025") == "Quý I/2025"
 
 
 def test_table_without_header_and_docx_tables_keep_markup_chars():
@@ -261,8 +267,13 @@ def check_spans(document: ExtractedDocument, cleaned: CleanedText, rng: random.R
         assert 0 <= s <= e <= len(document.text)
         source = _MARKUP.sub("", unicodedata.normalize("NFC", document.text[s:e]))
         source = source.replace("&amp;", "&").replace("\u00a0", " ")
-        for word in cleaned.text[a:b].split():
-            if word not in ("|", "-"):  # column separators and "* " bullets are the cleaner's own
+        for m in re.finditer(r"\S+", cleaned.text[a:b]):
+            word, at = m.group(), a + m.start()
+            # Column separators, "* " bullets and the column names a table row is read with (inserted text: no
+            # source characters under it) are the cleaner's own.
+            inserted = cleaned.ends is not None and all(
+                cleaned.ends[i] == cleaned.offsets[i] for i in range(at, at + len(word)))
+            if word not in ("|", "-") and not inserted:
                 assert _MARKUP.sub("", word) in source, (document.key, a, b, word, document.text[s:e])
 
 

@@ -52,7 +52,7 @@ def test_info_add_remove(index_dir, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["added"] == ["moi.txt"]
     assert main(["info", "--index", str(index_dir), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["documents"] == 3 and info["encoder"]["name"] == "hashing" and info["format_version"] == 2
+    assert info["documents"] == 3 and info["encoder"]["name"] == "hashing" and info["format_version"] == 3
     assert main(["remove", "moi.txt", "--index", str(index_dir)]) == 0
     capsys.readouterr()
     assert main(["info", "--index", str(index_dir)]) == 0

@@ -10,7 +10,7 @@ import pytest
 
 from tracuu.cli import _Progress, main, parser
 from tracuu.index import MAX_PAGE
-from tracuu.text.cut import cut
+from tracuu.cut import cut
 
 from conftest import CORPUS
 

@@ -291,7 +291,7 @@ def test_docx_paragraphs_headings_and_tables(tmp_path: Path):
                                              "Đảng đoàn Quốc hội ban hành *Kế hoạch* như sau:"]
     (tbl,) = cleaned.tables
     assert tbl.header == ("TT", "Nhiệm vụ", "Thời hạn")
-    assert cleaned.text[tbl.start:tbl.end] == "1 | Rà soát luật | Quý I/2025\n2 | Sửa đổi |"
+    assert cleaned.text[tbl.start:tbl.end] == "1 | Nhiệm vụ: Rà soát luật | Thời hạn: Quý I/2025\n2 | Sửa đổi |"
     assert [h.level for h in cleaned.headings] == [1]
 
 

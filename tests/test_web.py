@@ -35,12 +35,8 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
          "--window-size=1280,900"]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web")
-    # The warning again under another name: one hit that names both files.
-    docs = write_docs(tmp / "docs", {**DOCS, **XSS, "ban-sao-canh-bao.txt": XSS["canh-bao.txt"]})
-    tracuu.build([docs], tmp / "idx", encoder="hashing")
+def _serve(tmp, docs: dict[str, str]):
+    tracuu.build([write_docs(tmp / "docs", docs)], tmp / "idx", encoder="hashing")
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(tmp / "idx", token="", read_token=""), host="127.0.0.1",
                                            port=port, log_level="warning"))
@@ -50,7 +46,27 @@ def base_url(tmp_path_factory):
     while not server.started:
         assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    # The warning again under another name: one hit that names both files.
+    url, server, thread = _serve(tmp_path_factory.mktemp("web"),
+                                 {**DOCS, **XSS, "ban-sao-canh-bao.txt": XSS["canh-bao.txt"]})
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def notes_url(tmp_path_factory):
+    """A web copy of a resolution with the page's introduction and the transcriber's commentary after it."""
+    from test_official import COMMENTARY, WEB_NQ
+
+    url, server, thread = _serve(tmp_path_factory.mktemp("notes"), {"tuyen-tap.md": WEB_NQ + COMMENTARY,
+                                                                   **DOCS})
+    yield url
     server.should_exit = True
     thread.join(10)
 
@@ -169,3 +185,39 @@ def test_phone_viewport_has_no_horizontal_overflow(browser, base_url):
         assert inner_width == 390 and scroll_width <= inner_width and rightmost <= inner_width + 0.5
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_non_official_text_is_labelled_and_commentary_included_on_request(browser, notes_url):
+    wait = _open(browser, notes_url)
+    results = _ask(browser, wait, "Tổng Bí thư Tô Lâm đã ký ban hành")
+    labelled = [r for r in results if "Thay mặt Bộ Chính trị" in r.text]
+    assert labelled and labelled[0].find_element(By.CSS_SELECTOR, ".note").text.startswith(
+        "Lời giới thiệu của trang đăng tải")
+    browser.find_element(By.CSS_SELECTOR, '.mode[data-mode="ask"]').click()
+    _ask(browser, wait, "tầm nhìn đến năm 2045 của Nghị quyết 57")
+    wait.until(lambda d: d.find_element(By.ID, "answer").is_displayed())
+    assert not browser.find_elements(By.CSS_SELECTOR, "#results .note")  # left out by default
+    browser.find_element(By.TAG_NAME, "summary").click()
+    browser.find_element(By.ID, "commentary").click()
+    _ask(browser, wait, "tầm nhìn đến năm 2045 của Nghị quyết 57")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results .note"))
+    notes = [n.text for n in browser.find_elements(By.CSS_SELECTOR, "#results .note")]
+    assert "Bình luận của người biên soạn, không phải văn bản chính thức" in notes
+    assert [e["message"] for e in browser.get_log("browser")] == []
+
+
+def test_by_document_toggle_lists_documents_with_counts(browser, notes_url):
+    wait = _open(browser, notes_url)
+    browser.find_element(By.ID, "by-document").click()
+    groups = _ask(browser, wait, "năm 2045")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results .group .group-count"))
+    groups = browser.find_elements(By.CSS_SELECTOR, "#results > .group")
+    counts = [g.find_element(By.CSS_SELECTOR, ".group-count").text for g in groups]
+    assert len(groups) >= 2 and all("đoạn có đủ các từ “năm 2045”" in c for c in counts)
+    assert any(c.startswith("1 đoạn") for c in counts)
+    assert groups[0].find_elements(By.CSS_SELECTOR, ".group-hits .result")
+    assert browser.find_element(By.ID, "status").text.startswith("Các văn bản có nội dung này")
+    browser.find_element(By.CSS_SELECTOR, '.mode[data-mode="ask"]').click()
+    assert not browser.find_element(By.ID, "by-document-box").is_displayed()  # a search view only
+    browser.find_element(By.CSS_SELECTOR, '.mode[data-mode="search"]').click()
+    browser.find_element(By.ID, "by-document").click()  # off again for the next test

@@ -88,6 +88,12 @@ function metaChips(doc) {
   return chips;
 }
 
+/** The label of a non-official passage (commentary, a web page's introduction): {official: false, note}. */
+function noteLabel(item) {
+  if (!item || item.official !== false) return null;
+  return el("div", "note", item.note || "Không phải văn bản chính thức");
+}
+
 function copyButton(getText) {
   const wrap = el("div", "actions");
   const button = el("button", "copy", "Sao chép trích dẫn");
@@ -128,6 +134,8 @@ function renderHit(hit, terms) {
   item.appendChild(el("div", "doc-title", hit.document.title || hit.document.id));
   item.appendChild(metaChips(hit.document));
   if (hit.passage.section_path) item.appendChild(el("div", "section", hit.passage.section_path));
+  const note = noteLabel(hit);
+  if (note) item.appendChild(note);
   const text = el("p", "text");
   appendHighlighted(text, hit.text, terms);
   item.appendChild(text);
@@ -136,6 +144,21 @@ function renderHit(hit, terms) {
   const copies = (hit.also_in || []).map((c) => c.document_id).join("; ");
   if (copies) item.appendChild(el("div", "also-in", "Cũng có trong: " + copies));
   item.appendChild(copyButton(() => citationLine(hit.text, hit.citation)));
+  return item;
+}
+
+/** A DocumentHits.to_dict(): {rank, document, count, related, official, best: hits}: which texts say it. */
+function renderGroup(group, terms, query) {
+  const item = el("li", "result group");
+  item.appendChild(el("div", "doc-title", group.document.title || group.document.id));
+  item.appendChild(metaChips(group.document));
+  const note = noteLabel(group);
+  if (note) item.appendChild(note);
+  item.appendChild(el("div", "group-count", group.count + " đoạn có đủ các từ “" + query + "” · " + group.related +
+    " đoạn liên quan trong kết quả"));
+  const list = el("ol", "group-hits");
+  (group.best || []).forEach((h) => list.appendChild(renderHit(h, terms)));
+  item.appendChild(list);
   return item;
 }
 
@@ -148,6 +171,8 @@ function renderQuote(quote, terms) {
   if (doc.title || doc.id) item.appendChild(el("div", "doc-title", doc.title || doc.id));
   item.appendChild(metaChips(doc));
   if (quote.section) item.appendChild(el("div", "section", quote.section));
+  const note = noteLabel(quote);
+  if (note) item.appendChild(note);
   const p = el("p", "text");
   appendHighlighted(p, "“" + text + "”", terms);
   item.appendChild(p);
@@ -198,7 +223,14 @@ async function run(more) {
   const terms = queryTerms(state.query);
   setStatus("Đang tìm…");
   try {
-    if (state.mode === "search") {
+    if (state.mode === "search" && $("by-document").checked) {
+      const params = filterParams(new URLSearchParams({ q: state.query, k: PAGE }));
+      const data = await api("/search/documents?" + params);
+      if (!current()) return;
+      data.documents.forEach((g) => $("results").appendChild(renderGroup(g, terms, state.query)));
+      setStatus(data.documents.length ? "Các văn bản có nội dung này (" + data.documents.length + ")"
+        : "Không tìm thấy văn bản nào phù hợp.");
+    } else if (state.mode === "search") {
       const params = filterParams(new URLSearchParams({ q: state.query, k: PAGE, offset: state.offset }));
       const data = await api("/search?" + params);
       if (!current()) return;
@@ -210,13 +242,14 @@ async function run(more) {
     } else if (state.mode === "ask") {
       const data = await api("/ask", {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ question: state.query, k: 5 }),
+        body: JSON.stringify({ question: state.query, k: 5, include_commentary: $("commentary").checked }),
       });
       if (!current()) return;
       renderAnswer(data, terms);
       setStatus("");
     } else {
       const params = filterParams(new URLSearchParams({ topic: state.query, k: PAGE }));
+      if ($("commentary").checked) params.set("include_commentary", "true");
       const data = await api("/quotes?" + params);
       if (!current()) return;
       data.quotes.forEach((q) => $("results").appendChild(renderQuote(q, terms)));
@@ -233,6 +266,7 @@ function setMode(mode) {
     tab.setAttribute("aria-selected", String(tab.dataset.mode === mode));
   }
   $("go").textContent = { search: "Tìm", ask: "Hỏi", quotes: "Tìm câu" }[mode];
+  $("by-document-box").hidden = mode !== "search";
   $("q").placeholder = {
     search: "Ví dụ: nghi quyet dai hoi ve chuyen doi so",
     ask: "Ví dụ: Ban Chỉ đạo phải làm gì?",
@@ -266,6 +300,7 @@ async function loadInfo() {
 document.addEventListener("DOMContentLoaded", () => {
   $("form").addEventListener("submit", (event) => { event.preventDefault(); run(false); });
   $("more").addEventListener("click", () => run(true));
+  $("by-document").addEventListener("change", () => { if ($("q").value.trim()) run(false); });
   for (const tab of document.querySelectorAll(".mode")) {
     tab.addEventListener("click", () => setMode(tab.dataset.mode));
   }

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from tracuu.results import Citation, DocumentInfo, Passage, Sentence
-from tracuu.text.cut import cut
+from tracuu.cut import cut
+from tracuu.results import BODY, Citation, DocumentInfo, Passage, Sentence
 
 # Type codes of Party and State documents (VIETNAMESE.md §6), used when the parser gave a code but no name.
 TYPE_NAMES = {
@@ -37,8 +37,13 @@ def cite(document: DocumentInfo, passage: Passage, sentence: Sentence | None = N
     meta = document.metadata or {}
     locator = locator_of(passage.section, article=first_of(meta, ARTICLE_KEYS))
     law = first_of(meta, LAW_KEYS)
-    if law and not meta.get("number"):
-        parts = [clip(law)]  # "Luật Trọng tài thương mại 2010, Điều 42, khoản 1"
+    kind = passage.kind if passage.kind != BODY or document.official else "commentary"
+    if kind != BODY:
+        # Never under the name of the document it comments on or introduces: it says what it is and where it is.
+        parts = [_not_official_head(document, kind)]
+        locator = locator if kind == "commentary" else ""
+    elif law and not meta.get("number"):
+        parts = [whole(law)]  # "Luật Trọng tài thương mại 2010, Điều 42, khoản 1"
     elif meta.get("kind") == "news" or (meta.get("publisher") and not meta.get("number")):
         parts = [_news_head(document, meta)]
     else:
@@ -49,7 +54,14 @@ def cite(document: DocumentInfo, passage: Passage, sentence: Sentence | None = N
         parts.append(f"tr. {passage.page}")
     start, end = (sentence.char_start, sentence.char_end) if sentence else (passage.char_start, passage.char_end)
     return Citation(document.id, document.source, passage.section_path, passage.page, start, end,
-                    ", ".join(p for p in parts if p), locator=locator)
+                    ", ".join(p for p in parts if p), locator=locator, kind=kind)
+
+
+def _not_official_head(document: DocumentInfo, kind: str) -> str:
+    file = PurePath(document.source or document.id.split("#")[0]).name
+    if kind == "commentary":
+        return f"Bình luận của người biên soạn ({'kèm tệp' if '#' in document.id else 'tệp'} {file})"
+    return f"Lời giới thiệu của trang đăng tải, không thuộc nội dung văn bản (tệp {file})"
 
 
 def first_of(meta: dict, keys: tuple[str, ...]) -> str:
@@ -123,14 +135,24 @@ def vn_date(iso: str, *, padded: bool = True) -> str:
     return f"{int(d):02d}/{int(mo):02d}/{y}" if padded else f"{int(d)}/{int(mo)}/{y}"
 
 
-def _official_head(document: DocumentInfo, meta: dict) -> str:
+def number_head(meta: dict) -> str:
+    """"Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ" from a document's metadata ("" without a number)."""
+    return _official_head(None, meta) if meta.get("number") else ""
+
+
+def _official_head(document: DocumentInfo | None, meta: dict) -> str:
     number, name = meta.get("number"), type_name(meta)
+    if meta.get("annex") and (meta.get("parent_citation") or meta.get("attached_to")):
+        # The parent's name when it is in the index; else the "Kèm theo" line as the annex gives it.
+        return f"Phụ lục {meta['annex']} kèm theo {meta.get('parent_citation') or meta['attached_to']}"
     if number:
         head = f"{name} số {number}" if name else f"Văn bản số {number}"
     elif meta.get("title"):
-        head = clip(str(meta["title"]))
+        head = whole(str(meta["title"]))
+    elif document is None:
+        return ""
     else:
-        return display_title(document)
+        return display_title(document, limit=None)
     if meta.get("date"):
         head += f" ngày {vn_date(meta['date'])}"
     issuer = meta.get("issuer")
@@ -143,18 +165,27 @@ def _news_head(document: DocumentInfo, meta: dict) -> str:
     parts = [str(meta.get("publisher") or "")]
     if meta.get("date"):
         parts.append(vn_date(meta["date"], padded=False))
-    title = meta.get("title") or document.title
-    if title:
-        parts.append(f"“{clip(str(title))}”")
-    return ", ".join(p for p in parts if p) or display_title(document)
+    title = " ".join(str(meta.get("title") or document.title or "").split())
+    if title and not title.endswith("…"):
+        parts.append(f"“{title}”")
+    elif meta.get("author"):  # no headline, only a lead cut for display: the by-line names the article instead
+        parts.append(f"bài của {meta['author']}")
+    return ", ".join(p for p in parts if p) or display_title(document, limit=None)
 
 
-def display_title(document: DocumentInfo) -> str:
-    """The title, unless it is a letterhead line in capitals ("ĐẢNG CỘNG SẢN VIỆT NAM"): then the file name."""
+def display_title(document: DocumentInfo, limit: int | None = TITLE_CHARS) -> str:
+    """The title, unless it is a letterhead line in capitals ("ĐẢNG CỘNG SẢN VIỆT NAM"): then the file name.
+    Cut at a word with "…" to `limit` characters for a UI; citations pass None (a citation is never cut)."""
     title = _MARKUP.sub("", document.title or "").strip()
     if not title or (title.isupper() and len(title.split()) <= 8):
         return PurePath(document.source or document.id).name or document.id
-    return clip(title)
+    return whole(title) if limit is None else clip(title, limit)
+
+
+def whole(text: str) -> str:
+    """A title as a citation gives it: whole, on one line. A title the parser had to cut (over 200 characters,
+    ending "…") loses the mark: it was cut at a word, and "…" belongs to a UI, not to a pasted citation."""
+    return " ".join(text.split()).rstrip("…").rstrip(" ,;:")
 
 
 def clip(text: str, limit: int = TITLE_CHARS) -> str:

@@ -13,10 +13,11 @@ from tracuu.version import __version__
 from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.building import build
+from tracuu.cut import cut
 from tracuu.index import MAX_PAGE, Index
+from tracuu.results import kind_note
 from tracuu.retrieval.filters import MetadataFilter
 from tracuu.retrieval.settings import SearchSettings
-from tracuu.text.cut import cut
 
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
 # The metadata keys --filter reads (any other key of a document's metadata works too, e.g. a .jsonl field).
@@ -150,6 +151,8 @@ def _hits_text(hits) -> str:
     out = []
     for h in hits:
         out.append(f"[{h.rank}] {h.score:.3f}  {h.citation.text}  ({h.passage.id})")
+        if not h.citation.official:
+            out.append(f"    [{h.citation.note}]")
         out.append("    " + cut(h.passage.text, 400))
         if h.also_in:  # the same words in other files: one hit, every source named
             out.append("    cũng có trong: " + "; ".join(f"{c.document_id} ({c.text})" for c in h.also_in))
@@ -165,9 +168,31 @@ def _rank(rank: int | None, score: float | None) -> str:
     return "không có" if rank is None else f"hạng {rank}, điểm {score:.3f}"
 
 
+def _groups_text(groups, query: str) -> str:
+    if not groups:
+        return "Không tìm thấy văn bản nào phù hợp."
+    out = []
+    for g in groups:
+        label = "" if g.document.official else f"  [{kind_note('commentary')}]"
+        out.append(f"[{g.rank}] {cut(g.document.title, 120)}  ({g.document.id}){label}")
+        out.append(f"    {g.count} đoạn có đủ các từ “{query}”; {g.related} đoạn liên quan trong kết quả")
+        for h in g.best:
+            out.append(f"    - {h.citation.text}  ({h.passage.id})" + ("" if h.citation.official
+                                                                     else f"  [{h.citation.note}]"))
+            out.append("      " + cut(h.passage.text, 200))
+    return "\n".join(out)
+
+
 def cmd_search(a: argparse.Namespace) -> int:
     index = Index.open(a.index)
-    opts = dict(mode=a.mode, documents=a.document or None, filters=MetadataFilter.from_pairs(a.filter), explain=a.explain)
+    filters = MetadataFilter.from_pairs(a.filter)
+    if a.by_document:
+        if not a.query:
+            raise InvalidQueryError("query", "is missing", fix='tracuu search "2045" --by-document --index DIR')
+        groups = index.search_by_document(a.query, a.k, mode=a.mode, documents=a.document or None, filters=filters)
+        _emit({"query": a.query, "documents": [g.to_dict() for g in groups]}, a.json, _groups_text(groups, a.query))
+        return 0
+    opts = dict(mode=a.mode, documents=a.document or None, filters=filters, explain=a.explain)
     if a.queries:
         for qid, text in read_queries(a.queries):
             hits = index.search(text, a.k, **opts)
@@ -190,14 +215,19 @@ def _quote_lines(quotes, indent: str = "    ") -> list[str]:
         who = f"{q.speaker}: " if q.speaker else ""
         out.append(f"{indent}{who}“{' '.join(q.shown.split())}”")
         out.append(f"{indent}  ({q.citation.text}; {q.passage_id})")
+        if not q.citation.official:
+            out.append(f"{indent}  [{q.citation.note}]")
     return out
 
 
 def cmd_ask(a: argparse.Namespace) -> int:
-    answer = Index.open(a.index).ask(a.question, a.k, documents=a.document or None, filters=MetadataFilter.from_pairs(a.filter))
+    answer = Index.open(a.index).ask(a.question, a.k, documents=a.document or None,
+                                     filters=MetadataFilter.from_pairs(a.filter),
+                                     include_commentary=a.include_commentary)
     if answer.answer is None:
         lines = [f"{answer.message} (độ tin cậy {answer.confidence:.2f}). Các đoạn gần nhất:"]
-        lines += [f"  - {c.citation.text} ({c.passage_id})" for c in answer.citations]
+        lines += [f"  - {c.citation.text} ({c.passage_id})" + ("" if c.citation.official else f" [{c.citation.note}]")
+                  for c in answer.citations]
     elif answer.status == "low_confidence":
         lines = [f"{answer.message} (độ tin cậy {answer.confidence:.2f}):"] + _quote_lines(answer.citations, "  ")
     else:
@@ -208,7 +238,7 @@ def cmd_ask(a: argparse.Namespace) -> int:
 
 def cmd_quotes(a: argparse.Namespace) -> int:
     found = Index.open(a.index).quotes(a.topic, a.k, doc_type=a.type, issuer=a.issuer, date_from=a.date_from,
-                                       date_to=a.date_to)
+                                       date_to=a.date_to, include_commentary=a.include_commentary)
     none = (f"“{a.topic}”: không có câu nào trong văn bản nói đúng chủ đề này; "
             "thử cách diễn đạt khác hoặc bỏ bớt bộ lọc.")
     text = "\n".join(_quote_lines(found, "")) if found else none
@@ -224,7 +254,7 @@ def cmd_show(a: argparse.Namespace) -> int:
     lines = [f"{cut(doc.title, 90)} ({doc.id})"]
     for p in passages:
         mark = ">>" if p.id == a.passage_id else "  "
-        lines.append(f"{mark} [{p.id}] {cite(doc, p).text}")
+        lines.append(f"{mark} [{p.id}] {cite(doc, p).text}" + ("" if p.official else f"  [{cite(doc, p).note}]"))
         lines += [f"{mark}   {line}" for line in p.text.splitlines() if line.strip()]
     data = {"passage_id": a.passage_id, "document": doc.to_dict(),
             "passages": [{**p.to_dict(), "citation": cite(doc, p).to_dict()} for p in passages]}
@@ -340,6 +370,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--filter", action="append", default=[],
                    help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
     s.add_argument("--queries", help='JSONL file of {"id", "query"} lines')
+    s.add_argument("--by-document", action="store_true",
+                   help="which documents say it: documents (-k of them) with their best passages and how many of "
+                        "their passages hold every word of the query")
     q = verb("ask", cmd_ask, "answer a question with verbatim sentences and their citations, or say nothing "
              "reliable was found")
     q.add_argument("question", help="the question, with or without diacritics")
@@ -347,6 +380,8 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
     q.add_argument("--filter", action="append", default=[],
                    help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
+    q.add_argument("--include-commentary", action="store_true", help="also read commentary and web pages' "
+                   "introductions (left out by default; labelled when used)")
     qt = verb("quotes", cmd_quotes, "quotable sentences on a topic, verbatim, each with a ready-to-paste citation")
     qt.add_argument("topic", help="the topic, e.g. \"chuyển đổi số\"")
     qt.add_argument("-k", type=_k, default=5, help=f"number of quotes, 1 to {MAX_PAGE} (default 5)")
@@ -354,6 +389,8 @@ def parser() -> argparse.ArgumentParser:
     qt.add_argument("--issuer", help="issuing body, or part of its name (Bộ Chính trị, Chính phủ...)")
     qt.add_argument("--date-from", help="only documents dated on or after YYYY-MM-DD")
     qt.add_argument("--date-to", help="only documents dated on or before YYYY-MM-DD")
+    qt.add_argument("--include-commentary", action="store_true", help="also quote commentary and web pages' "
+                    "introductions (left out by default; labelled when used)")
     sh = verb("show", cmd_show, "show a passage (by the id printed by search, ask or quotes) with its neighbours")
     sh.add_argument("passage_id", help="a passage id, as printed by search, ask or quotes")
     sh.add_argument("--before", type=int, default=1, help="passages before it (default 1)")

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from tracuu import grouping
 from tracuu.backends.address import open_backend
 from tracuu.backends.base import Backend, Previous
 from tracuu.building import write
@@ -20,7 +21,7 @@ from tracuu.ingest.entries import BuildLog, Entry, Progress, read_entries
 from tracuu.ingest.stored import StoredDocument
 from tracuu.qa import ask as answering
 from tracuu.qa import quotes as quoting
-from tracuu.results import Answer, BuildReport, DocumentInfo, Hit, Passage, Quote, Sentence
+from tracuu.results import Answer, BuildReport, DocumentHits, DocumentInfo, Hit, Passage, Quote, Sentence
 from tracuu.retrieval.copies import copy_key, distinct
 from tracuu.retrieval.encoders import Encoder, clip_query, load_encoder
 from tracuu.retrieval.filters import FilterArgument, MetadataFilter
@@ -149,9 +150,12 @@ class Index:
     # -- search ---------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, mode: str = "hybrid", documents: Sequence[str] | None = None,
                filters: FilterArgument = None, explain: bool = False,
-               settings: SearchSettings | None = None) -> list[Hit]:
+               settings: SearchSettings | None = None, official_only: bool = False,
+               collapse_copies: bool = True) -> list[Hit]:
         """Passages that answer `query`, best first; `documents`/`filters` restrict by document id or metadata
-        (a `MetadataFilter`, or {key: value} with `date_from`/`date_to` bounds on the ISO date)."""
+        (a `MetadataFilter`, or {key: value} with `date_from`/`date_to` bounds on the ISO date); `official_only`
+        leaves out commentary and a page's introduction (`Passage.official`), as ask and quotes do;
+        `collapse_copies=False` keeps each copy of a text as its own hit (search_by_document counts every file)."""
         query = _check_query(query, k, mode)
         wanted = MetadataFilter.of(filters)
         backend = self._backend
@@ -190,10 +194,17 @@ class Index:
 
             def look_up(keys: list[Key]) -> list[Passage | None]:
                 return [found[key] for key in keys]
+        if official_only:  # after ranking: a few marked passages need no second search, nor a backend filter
+            read = look_up
+
+            def look_up(keys: list[int]) -> list[Passage | None]:
+                return [p if p is not None and p.official else None for p in read(keys)]
         why_of = dict(fused)
         documents_of = backend.documents
 
         def copy_key_of(passage: Passage) -> str:
+            if not collapse_copies:
+                return passage.id
             doc = documents_of.get(passage.document_id)
             return copy_key(passage, doc.title if doc else "")
 
@@ -208,19 +219,38 @@ class Index:
                             why if explain else None, also))
         return hits
 
+    def search_by_document(self, query: str, k: int = 10, *, per_document: int = 3, passages: int = 100,
+                           mode: str = "hybrid", documents: Sequence[str] | None = None,
+                           filters: FilterArgument = None) -> list[DocumentHits]:
+        """Which documents say `query`: the top `passages` hits grouped by document, the first `k` documents by
+        their best hit, each with its `per_document` best hits and how many of its passages hold every content
+        word of the query (`count`; "2045" -> the passages with 2045) or are among the results at all."""
+        if not isinstance(per_document, int) or not 1 <= per_document <= 20:
+            raise InvalidQueryError("per_document", f"must be between 1 and 20, got {per_document!r}")
+        if not isinstance(passages, int) or not 1 <= passages <= MAX_K:
+            raise InvalidQueryError("passages", f"must be between 1 and {MAX_K}, got {passages!r}")
+        # Copies stay apart: NQ 57 as its own file and inside a compilation are two documents that say it.
+        hits = self.search(query, max(passages, k), mode=mode, documents=documents, filters=filters,
+                           collapse_copies=False)
+        return grouping.group(hits, grouping.query_words(self.analyzer, query), self.analyzer, k, per_document)
+
     def ask(self, question: str, k: int = answering.PASSAGES, *, documents: Sequence[str] | None = None,
-            filters: FilterArgument = None) -> Answer:
+            filters: FilterArgument = None, include_commentary: bool = False) -> Answer:
         """The sentences of the top `k` passages that answer `question`, verbatim and cited, or `answer` None
-        with the message "Không tìm thấy thông tin đủ tin cậy" and the closest passages when evidence is weak."""
-        return answering.ask(self, question, k, documents=documents, filters=filters)
+        with the message "Không tìm thấy thông tin đủ tin cậy" and the closest passages when evidence is weak.
+        Commentary and a page's introduction are read only with `include_commentary` (and then labelled)."""
+        return answering.ask(self, question, k, documents=documents, filters=filters,
+                             include_commentary=include_commentary)
 
     def quotes(self, topic: str, k: int = 5, *, doc_type: str | None = None, issuer: str | None = None,
-               date_from: str | None = None, date_to: str | None = None) -> list[Quote]:
-        """Quotable, self-contained sentences on `topic`, verbatim and cited, official documents first."""
+               date_from: str | None = None, date_to: str | None = None,
+               include_commentary: bool = False) -> list[Quote]:
+        """Quotable, self-contained sentences on `topic`, verbatim and cited, official documents first;
+        commentary and a page's introduction only with `include_commentary`."""
         if not isinstance(k, int) or not 1 <= k <= MAX_PAGE:
             raise InvalidQueryError("k", f"must be between 1 and {MAX_PAGE}, got {k!r}")
         return quoting.quotes(self, topic, k, doc_type=doc_type, issuer=issuer, date_from=date_from,
-                              date_to=date_to)
+                              date_to=date_to, include_commentary=include_commentary)
 
     def plan(self, query: str, settings: SearchSettings | None = None, backend: Backend | None = None) -> QueryPlan:
         """How `search` reads a query: the restored diacritics and the tokens each retriever sees."""

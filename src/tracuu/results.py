@@ -4,6 +4,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# What a passage is, when it is not the document's own text (ingest/furniture.py decides at build time).
+# "body": the text of a document as issued or published; the others are never cited as that document.
+BODY = "body"
+NOT_OFFICIAL = {
+    "commentary": "Bình luận của người biên soạn, không phải văn bản chính thức",
+    "page": "Lời giới thiệu của trang đăng tải, không thuộc nội dung văn bản",
+}
+
+
+def kind_note(kind: str) -> str:
+    """The Vietnamese label every output shows beside a non-official passage ("" for a document's own text)."""
+    return NOT_OFFICIAL.get(kind, "")
+
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -18,8 +31,16 @@ class DocumentInfo:
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # what reading found: legacy encoding converted, broken text, ...
 
+    @property
+    def official(self) -> bool:
+        """False for text known not to be an official or published one: the commentary a file holds after an
+        official text's signature block (ingest/furniture.py). Official texts and news articles are True."""
+        return (self.metadata or {}).get("official") is not False
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["official"] = self.official
+        return d
 
 
 @dataclass(frozen=True)
@@ -37,16 +58,24 @@ class Passage:
     page: int | None = None
     # Where `text` starts in the document's cleaned text: maps sentence offsets back to the extracted text.
     clean_start: int = field(default=0, repr=False)
+    kind: str = BODY  # "body", or "commentary" / "page" (a web page's introduction): see NOT_OFFICIAL
 
     @property
     def section_path(self) -> str:
         return " > ".join(self.section)
+
+    @property
+    def official(self) -> bool:
+        return self.kind == BODY
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         del d["clean_start"]
         d["section"] = list(self.section)
         d["section_path"] = self.section_path
+        d["official"] = self.official
+        if not self.official:
+            d["note"] = kind_note(self.kind)
         return d
 
 
@@ -76,9 +105,22 @@ class Citation:
     char_end: int
     text: str
     locator: str = ""  # "mục III.2", "Điều 5, khoản 2": the part of `text` after the document
+    kind: str = BODY  # the cited passage's kind: a non-official one is cited as what it is (citation.py)
+
+    @property
+    def official(self) -> bool:
+        return self.kind == BODY
+
+    @property
+    def note(self) -> str:
+        return kind_note(self.kind)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["official"] = self.official
+        if not self.official:
+            d["note"] = self.note
+        return d
 
 
 @dataclass(frozen=True)
@@ -116,8 +158,10 @@ class Quote:
             "section": self.citation.section,
             "locator": self.citation.locator, "page": self.citation.page, "char_start": self.char_start,
             "char_end": self.char_end, "citation": self.citation.text, "passage_id": self.passage_id,
-            "score": round(self.score, 4),
+            "score": round(self.score, 4), "official": self.citation.official,
         }
+        if not self.citation.official:
+            d["note"] = self.citation.note
         if self.speaker:
             d["speaker"] = self.speaker
         return d
@@ -183,7 +227,10 @@ class Hit:
             "passage": self.passage.to_dict(),
             "document": self.document.to_dict(),
             "citation": self.citation.to_dict(),
+            "official": self.passage.official,
         }
+        if not self.passage.official:
+            d["note"] = kind_note(self.passage.kind)
         if self.also_in:
             d["also_in"] = [c.to_dict() for c in self.also_in]
         if self.explanation is not None:
@@ -209,4 +256,25 @@ class BuildReport:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["failures"] = [{"path": p, "reason": r} for p, r in self.failures]
+        return d
+
+
+@dataclass(frozen=True)
+class DocumentHits:
+    """A document among a search's results (`Index.search_by_document`): how many of its passages say the query
+    (hold every content word of it), how many are among the results at all, and its best hits."""
+
+    rank: int
+    document: DocumentInfo
+    count: int  # passages among the results that hold every content word of the query
+    related: int  # passages of this document among the results (by words or by meaning)
+    score: float  # its best hit's score
+    best: tuple[Hit, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"rank": self.rank, "document": self.document.to_dict(), "count": self.count,
+             "related": self.related, "score": round(self.score, 6), "official": self.document.official,
+             "best": [h.to_dict() for h in self.best]}
+        if not self.document.official:
+            d["note"] = kind_note("commentary")
         return d

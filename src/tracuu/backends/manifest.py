@@ -9,7 +9,9 @@ from typing import Any
 from tracuu.errors import IndexCorruptError, IndexVersionError
 
 # 2: the store keeps the cleaning offset map (clean_offsets/clean_ends, passages.clean_start) for sentences.
-FORMAT_VERSION = 2
+# 3: passages carry their kind ("body", "commentary", or "page": a web page's introduction), so that ask and quotes
+#    leave non-official text out and every output labels it.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 
 

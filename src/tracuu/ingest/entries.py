@@ -9,10 +9,12 @@ from typing import Callable, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from tracuu.citation import LAW_KEYS, first_of
+from tracuu.citation import LAW_KEYS, first_of, number_head
 from tracuu.errors import UnreadableDocumentError
+from tracuu.ingest.annexes import parent_of
 from tracuu.ingest.cleaning import clean
 from tracuu.ingest.extracted import CleanedText, ExtractedDocument
+from tracuu.ingest.furniture import passage_kinds
 from tracuu.ingest.metadata import parse_metadata
 from tracuu.ingest.multidoc import split_documents
 from tracuu.ingest.readers import read_paths
@@ -72,17 +74,19 @@ def file_hash(path: str) -> str:
     return h.hexdigest()
 
 
-def make_passages(doc: ExtractedDocument, cleaned: CleanedText, encoder: Tokenizer) -> list[Passage]:
+def make_passages(doc: ExtractedDocument, cleaned: CleanedText, encoder: Tokenizer,
+                  metadata: Mapping[str, object] | None = None) -> list[Passage]:
+    """The document's passages; its `metadata` (kind, official) marks commentary and a page's introduction."""
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     # Leave room for the e5 "passage: " prefix and the special tokens.
     spans = split_passages(cleaned, count_tokens=encoder.count_tokens, max_tokens=encoder.max_tokens - 16)
-    for ordinal, span in enumerate(spans):
+    for ordinal, (span, kind) in enumerate(passage_kinds(cleaned.text, spans, dict(metadata or {}))):
         text = cleaned.text[span.start:span.end]
         start, end = cleaned.source_span(span.start, span.end)
         n = seen[text] = seen.get(text, -1) + 1
         passages.append(Passage(passage_id(doc.key, text, n), doc.key, ordinal, text, span.section, span.context,
-                                start, end, doc.page_at(start), span.start))
+                                start, end, doc.page_at(start), span.start, kind))
     return passages
 
 
@@ -93,6 +97,8 @@ def stored_document(doc: ExtractedDocument, cleaned: CleanedText, fhash: str) ->
     metadata = {**parse_metadata(doc.text, title=doc.title, source=doc.source), **dict(doc.fields)}
     if metadata.get("kind") == "commentary" and first_of(metadata, LAW_KEYS):
         metadata["kind"] = "official"  # an article of a named law has no letterhead, yet it is no one's commentary
+    if doc.commentary:  # split off after a signature block: known not to be an official text (furniture.py)
+        metadata.update(kind="commentary", official=False)
     title = metadata.get("title") or doc.title or doc.key
     return StoredDocument(doc.key, doc.source, title, doc.format, doc.content_hash, fhash, doc.text,
                           doc.page_starts, metadata, doc.warnings, offsets.tobytes(), ends.tobytes())
@@ -127,7 +133,8 @@ def read_entries(paths: Sequence[str | Path], previous: KnownDocuments, encoder:
             continue
         cleaned = clean(item)
         fhash = hashes[item.source] or item.content_hash
-        entries[item.key] = Entry(stored_document(item, cleaned, fhash), make_passages(item, cleaned, encoder))
+        stored = stored_document(item, cleaned, fhash)
+        entries[item.key] = Entry(stored, make_passages(item, cleaned, encoder, stored.metadata))
         if progress:
             progress("read", len(entries), 0)
     return list(entries.values())
@@ -139,11 +146,17 @@ def link_documents(entries: list[Entry]) -> list[Entry]:
     for e in entries:
         if e.doc.metadata.get("number"):
             by_number.setdefault(e.doc.metadata["number"], []).append(e.doc.id)
+    known = {e.doc.id: (e.doc.source, e.doc.metadata) for e in entries}
     linked = []
     for e in entries:
         targets = [d for n in e.doc.metadata.get("implements", []) for d in by_number.get(n, []) if d != e.doc.id]
-        metadata = {k: v for k, v in e.doc.metadata.items() if k != "implements_documents"}
+        metadata = {k: v for k, v in e.doc.metadata.items() if k not in ("implements_documents", "parent",
+                                                                          "parent_citation")}
         if targets:
             metadata["implements_documents"] = targets
+        # An annex is cited under its parent ("Phụ lục I kèm theo Nghị quyết số 03/NQ-CP …"): annexes.py.
+        parent = parent_of(e.doc.id, e.doc.source, e.doc.metadata, known)
+        if parent and (head := number_head(known[parent][1])):
+            metadata.update(parent=parent, parent_citation=head)
         linked.append(Entry(replace(e.doc, metadata=metadata), e.passages) if metadata != e.doc.metadata else e)
     return linked

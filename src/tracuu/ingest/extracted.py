@@ -28,6 +28,9 @@ class ExtractedDocument:
     page_starts: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()  # metadata the source states itself: a .jsonl line's other fields
+    # The part of a file after the last official text's signature block (multidoc.py): someone's commentary, known
+    # not to be an official text, so ask and quotes leave it out (furniture.py).
+    commentary: bool = False
 
     @property
     def content_hash(self) -> str:

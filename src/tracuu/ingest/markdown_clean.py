@@ -110,8 +110,32 @@ def _table(lines: list[Line], table: int, inline: bool) -> list[Line]:
             header = tuple(c.text for c in cells)
             out.append(Line(_join_cells(cells, line.text), "table_header", table=table))
         elif any(c.text for c in cells):
-            out.append(Line(_join_cells(cells, line.text), "table_row", header=header, table=table))
+            joined = _labelled_cells(cells, header, line.text) or _join_cells(cells, line.text)
+            out.append(Line(joined, "table_row", header=header, table=table))
     return out
+
+
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]+|[a-zđ])[.)]?$")
+LABELLED_CELLS = 3  # a row with fewer filled cells heads a group of rows ("I. | Nâng cao nhận thức…"): no labels
+
+
+def _labelled_cells(cells: list[MappedText], header: tuple[str, ...], row: MappedText) -> MappedText | None:
+    """A record row read with its column names: "69. | Tên nhiệm vụ: Hoàn thành… | Cơ quan chủ trì: Bộ Công An |
+    Thời gian hoàn thành: 12/2025"; empty cells left out, the row's number unlabelled. The names are inserted
+    text standing for no source character (zero-width at their cell's start), so every offset stays exact.
+    None when the table has no header or the row is a group heading."""
+    filled = [(k, c) for k, c in enumerate(cells) if c.text]
+    if not header or len(filled) < LABELLED_CELLS:
+        return None
+    parts: list[MappedText] = []
+    for n, (k, cell) in enumerate(filled):
+        if parts:
+            parts.append(MappedText.literal(" | ", parts[-1].end))
+        name = " ".join(header[k].split()) if k < len(header) else ""
+        if name and not (n == 0 and _ROW_NUMBER.match(cell.text)):
+            parts.append(MappedText.literal(f"{name}: ", cell.pos(0)))
+        parts.append(cell)
+    return MappedText.join(parts, row.end)
 
 
 def _cells(row: MappedText, inline: bool) -> list[MappedText]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tracuu.text.cut import cut
+from tracuu.cut import cut
 from tracuu.text.document_patterns import (CONGRESS, DATE, DATELINE, DMY, FIELD_ORDER, HEADING_TYPES, IMPLEMENTS,
                                 ISSUER_CODES, ISSUER_TEXT, KNOWN_ISSUERS, NOT_ISSUERS, OF_ISSUER, PLACE_DATE,
                                 PLENUM, PUBLISHERS, RULE, SIGNATURE, STATE_TYPE_NAMES, Symbol, TERM, TYPE_NAMES,
@@ -18,7 +18,8 @@ def parse_metadata(text: str, *, title: str = "", source: str = "") -> dict[str,
     Keys: kind ("official", "news", "commentary"), number, doc_type, doc_type_name, issuer, issuer_code, date (ISO),
     place, summary (trích yếu), title, congress, term, plenum, implements, mentions; news add publisher, dateline,
     author; annexes add annex and attached_to. `title` is the reader's title, used when the text names no headline;
-    `source` is accepted for the builder's call but file names are not trusted for metadata.
+    `source`'s file name is read for one thing only: the year of a news article whose dateline gives day and month
+    alone ("Sáng 22/4" in hanoi-10-chuong-trinh-cong-tac-2021.txt), when the name holds exactly one year.
     """
     lines = clean_lines(text)
     head = [line for line in head_zone(lines) if line != RULE]
@@ -32,7 +33,7 @@ def parse_metadata(text: str, *, title: str = "", source: str = "") -> dict[str,
         _official(meta, lines, head, own, types, signature, congress)
     elif _publisher(lines[:6]) or any(DATELINE.match(line) for line in lines[:6]):
         meta.update(kind="news", doc_type="news", doc_type_name="Bài báo")
-        _news(meta, lines, title)
+        _news(meta, lines, title, source)
         _term_and_plenum(meta, lines[:6])
     else:
         meta["kind"] = "commentary"  # no letterhead, number, signature or news marks: someone's own writing
@@ -249,7 +250,7 @@ def _publisher(lines: list[str]) -> str:
     return ""
 
 
-def _news(meta: dict[str, Any], lines: list[str], title: str) -> None:
+def _news(meta: dict[str, Any], lines: list[str], title: str, source: str = "") -> None:
     if publisher := _publisher(lines[:6]):
         meta["publisher"] = publisher
     lead_at = next((i for i, line in enumerate(lines[:6])
@@ -260,7 +261,7 @@ def _news(meta: dict[str, Any], lines: list[str], title: str) -> None:
             meta["dateline"] = m.group(1)
             day, month = int(m.group(2)), int(m.group(3))
             same = [d for d in dates if (int(d[8:]), int(d[5:7])) == (day, month)]
-            year = m.group(4) or (same[0][:4] if same else "")
+            year = m.group(4) or (same[0][:4] if same else "") or _year_of_file(source)
             if year and (d := iso_date(str(day), str(month), year)):
                 meta["date"] = d
             break
@@ -276,6 +277,13 @@ def _news(meta: dict[str, Any], lines: list[str], title: str) -> None:
     last = lines[-1] if lines else ""
     if re.fullmatch(r"(?:[A-ZĐ]\w*\s){1,3}[A-ZĐ]\w*", last):  # a by-line: "Gia Huy"
         meta["author"] = last
+
+
+def _year_of_file(source: str) -> str:
+    """The one year a file's name holds ("…-2021.txt"), or "" (none, or several: no guess)."""
+    name = re.split(r"[\\/]", source)[-1]
+    years = set(re.findall(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)", name))
+    return years.pop() if len(years) == 1 else ""
 
 
 def _clip(text: str, limit: int = 200) -> str:

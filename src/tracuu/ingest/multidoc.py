@@ -47,7 +47,7 @@ def split_documents(doc: ExtractedDocument) -> list[ExtractedDocument]:
             note += "; not an official text (commentary after the last signature block)"
         parts.append(replace(doc, key=f"{doc.key}#{n}", text=text, title=meta.get("title") or doc.title,
                              page_starts=_shift(doc.page_starts, start, end),
-                             warnings=doc.warnings + (note,)))
+                             warnings=doc.warnings + (note,), commentary=first == commentary))
     return parts
 
 

@@ -65,9 +65,10 @@ def heading(passage: Passage, title: str) -> str:
 
 def unchanged(passages: Sequence[Passage], titles: Mapping[str, str], before: Mapping[str, Passage],
               before_titles: Mapping[str, str]) -> list[Passage]:
-    """The passages whose stored vector still fits: stored before (same id, so same text) under the same heading.
-    Both backends decide vector reuse with this."""
-    return [p for p in passages if (old := before.get(p.id)) is not None
+    """The passages whose stored vector still fits: stored before (same id, so same text) with the same table
+    header above it (`context`, which the encoder also reads) and under the same heading. Both backends decide
+    vector reuse with this."""
+    return [p for p in passages if (old := before.get(p.id)) is not None and old.context == p.context
             and heading(old, before_titles.get(old.document_id, "")) == heading(p, titles.get(p.document_id, ""))]
 
 

@@ -96,11 +96,19 @@ def split_passages(cleaned: CleanedText, *, target_words: int = 120, max_words: 
     passages: list[PassageSpan] = []
     for group in _group(_units(blocks, limits), target_words, limits):
         section = _content_path([b for unit in group for b in unit.blocks])
-        context = " | ".join(group[0].table.header) if group[0].table is not None else ""
         start, end = group[0].blocks[0].start, group[-1].blocks[-1].end
+        context = _table_context(group[0].table, text[start:end])
         spans = fit_spans(text, start, end, limits.fits, max_words)
         passages.extend(PassageSpan(a, b, section, context) for a, b in spans)
     return passages
+
+
+def _table_context(table: Table | None, text: str) -> str:
+    """The table's header for retrieval, unless the row already reads with its column names ("Cơ quan chủ trì:
+    Bộ Công An", markdown_clean._labelled_cells): twice would double their weight and the row's length in BM25."""
+    if table is None or any(f"{name}: " in text for name in table.header if name):
+        return ""
+    return " | ".join(table.header)
 
 
 def _blocks(cleaned: CleanedText) -> list[_Block]:

@@ -50,9 +50,11 @@ class Assessment:
 
 
 def ask(index: PassageSource, question: str, k: int = PASSAGES, *, documents: Sequence[str] | None = None,
-        filters: dict[str, str] | None = None, max_quotes: int = 2) -> Answer:
-    """Answer `question` with verbatim sentences from the top `k` passages, or say nothing reliable was found."""
-    a = assess(index, question, k, documents=documents, filters=filters, max_quotes=max_quotes)
+        filters: dict[str, str] | None = None, max_quotes: int = 2, include_commentary: bool = False) -> Answer:
+    """Answer `question` with verbatim sentences from the top `k` passages, or say nothing reliable was found.
+    Commentary and a page's introduction are not read unless `include_commentary` (Passage.official)."""
+    a = assess(index, question, k, documents=documents, filters=filters, max_quotes=max_quotes,
+               include_commentary=include_commentary)
     if a is None:
         return Answer(question, None, 0.0, (), NOT_FOUND, status="not_found")
     confidence, status = decide(a.features)
@@ -91,11 +93,13 @@ def _on_topic(f: dict[str, float]) -> bool:
 
 
 def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents: Sequence[str] | None = None,
-           filters: dict[str, str] | None = None, max_quotes: int = 2) -> Assessment | None:
+           filters: dict[str, str] | None = None, max_quotes: int = 2,
+           include_commentary: bool = False) -> Assessment | None:
     asks = asks_of(question)
     sides = _sides(index, question, documents) if asks.comparison else []
-    groups = [index.search(question, k, documents=side, filters=filters) for side in sides] or \
-        [index.search(question, k, documents=documents, filters=filters)]
+    official = not include_commentary
+    groups = [index.search(question, k, documents=side, filters=filters, official_only=official) for side in sides] \
+        or [index.search(question, k, documents=documents, filters=filters, official_only=official)]
     hits = list({h.passage.id: h for group in groups for h in group}.values())
     if not hits:
         return None

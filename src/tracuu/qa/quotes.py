@@ -49,13 +49,14 @@ _SPEAKER = re.compile(r"((?:Tổng Bí thư|Chủ tịch nước|Chủ tịch Qu
 
 
 def quotes(index: PassageSource, topic: str, k: int = 5, *, doc_type: str | None = None, issuer: str | None = None,
-           date_from: str | None = None, date_to: str | None = None) -> list[Quote]:
+           date_from: str | None = None, date_to: str | None = None, include_commentary: bool = False) -> list[Quote]:
     """Up to `k` quotable sentences on `topic`, official documents first, at most one per passage, two per
-    document; `doc_type` ("NQ" or "Nghị quyết"), `issuer` (part of the name) and ISO dates filter by metadata."""
+    document; `doc_type` ("NQ" or "Nghị quyết"), `issuer` (part of the name) and ISO dates filter by metadata.
+    Commentary and a page's introduction are quoted only with `include_commentary` (Passage.official)."""
     allowed = _allowed(index.documents(), doc_type, issuer, date_from, date_to)
     if allowed is not None and not allowed:
         return []
-    hits = index.search(topic, PASSAGES, documents=allowed)
+    hits = index.search(topic, PASSAGES, documents=allowed, official_only=not include_commentary)
     terms = QueryTerms.of(index, topic)
     candidates = [c for h in hits for c in _from_passage(index, h)]
     if not candidates:

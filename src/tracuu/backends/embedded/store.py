@@ -35,19 +35,20 @@ CREATE TABLE passages (
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
     page INTEGER,
-    clean_start INTEGER NOT NULL
+    clean_start INTEGER NOT NULL,
+    kind TEXT NOT NULL
 );
 CREATE INDEX passages_by_document ON passages(document_id, ordinal);
 """
 
 READ_BATCH = 10_000  # rows per look-up: SQLite bounds the parameters of one statement
-_PASSAGE_COLS = "id, document_id, ordinal, text, section, context, char_start, char_end, page, clean_start"
+_PASSAGE_COLS = "id, document_id, ordinal, text, section, context, char_start, char_end, page, clean_start, kind"
 _DOC_COLS = "d.id, d.source, d.title, d.format, d.content_hash, d.metadata, d.warnings"
 
 
 def _passage(row: tuple) -> Passage:
-    pid, doc, ordinal, text, section, context, start, end, page, clean_start = row
-    return Passage(pid, doc, ordinal, text, tuple(json.loads(section)), context, start, end, page, clean_start)
+    pid, doc, ordinal, text, section, context, start, end, page, clean_start, kind = row
+    return Passage(pid, doc, ordinal, text, tuple(json.loads(section)), context, start, end, page, clean_start, kind)
 
 
 class Store:
@@ -74,9 +75,9 @@ class Store:
 
     def add_passages(self, passages: Iterable[Passage], first_row: int) -> None:
         self._db.executemany(
-            f"INSERT INTO passages (row, {_PASSAGE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO passages (row, {_PASSAGE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             ((first_row + i, p.id, p.document_id, p.ordinal, p.text, json.dumps(list(p.section), ensure_ascii=False),
-              p.context, p.char_start, p.char_end, p.page, p.clean_start) for i, p in enumerate(passages)),
+              p.context, p.char_start, p.char_end, p.page, p.clean_start, p.kind) for i, p in enumerate(passages)),
         )
 
     def commit(self) -> None:

@@ -30,7 +30,7 @@ def passage_row(p: Passage, exact: str, folded: str, vector: np.ndarray, metadat
                                                                                               "text"),
         "section": list(p.section), "context": check_size(p.context, p.document_id, "context"),
         "char_start": p.char_start, "char_end": p.char_end, "page": -1 if p.page is None else p.page,
-        "clean_start": p.clean_start, "exact": check_size(exact, p.document_id, "exact tokens"),
+        "clean_start": p.clean_start, "kind": p.kind, "exact": check_size(exact, p.document_id, "exact tokens"),
         "folded": check_size(folded, p.document_id, "folded tokens"),
         "vector": np.asarray(vector, dtype=np.float32).tolist(), "filters": filter_values(metadata),
     }
@@ -40,7 +40,7 @@ def passage_from_row(row: dict) -> Passage:
     page = int(row["page"])
     return Passage(row["id"], row["document_id"], int(row["ordinal"]), row["text"], tuple(row["section"]),
                    row["context"], int(row["char_start"]), int(row["char_end"]), None if page < 0 else page,
-                   int(row["clean_start"]))
+                   int(row["clean_start"]), str(row["kind"]))
 
 
 def _pack_offsets(raw: bytes) -> str:

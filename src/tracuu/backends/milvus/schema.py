@@ -7,7 +7,8 @@ from typing import Any
 
 from tracuu.errors import CollectionMismatchError
 
-FORMAT_VERSION = 1
+# 2: passages carry their kind (manifest.py's format 3): a collection without it is refused, not misread.
+FORMAT_VERSION = 2
 INDEX_TYPES = ("AUTOINDEX", "FLAT", "IVF_FLAT")
 MAX_VARCHAR = 65535  # bytes: Milvus's limit for one VARCHAR value
 ID_CHARS = 1024
@@ -19,13 +20,13 @@ DOCS_SUFFIX = "__documents"
 PASSAGE_FIELDS = {
     "id": "VARCHAR", "document_id": "VARCHAR", "ordinal": "INT64", "text": "VARCHAR", "section": "JSON",
     "context": "VARCHAR", "char_start": "INT64", "char_end": "INT64", "page": "INT64", "clean_start": "INT64",
-    "exact": "VARCHAR", "folded": "VARCHAR", "exact_sparse": "SPARSE_FLOAT_VECTOR",
+    "kind": "VARCHAR", "exact": "VARCHAR", "folded": "VARCHAR", "exact_sparse": "SPARSE_FLOAT_VECTOR",
     "folded_sparse": "SPARSE_FLOAT_VECTOR", "vector": "FLOAT_VECTOR", "filters": "JSON",
 }
 DOCUMENT_FIELDS = {"key": "VARCHAR", "document_id": "VARCHAR", "kind": "VARCHAR", "part": "INT64",
                    "head": "JSON", "body": "VARCHAR", "placeholder": "FLOAT_VECTOR"}
 PASSAGE_OUTPUT = ["id", "document_id", "ordinal", "text", "section", "context", "char_start", "char_end", "page",
-                  "clean_start"]
+                  "clean_start", "kind"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def passage_schema(client, recorded: Recorded):
     s.add_field("context", DataType.VARCHAR, max_length=MAX_VARCHAR)
     for name in ("char_start", "char_end", "page", "clean_start"):
         s.add_field(name, DataType.INT64)
+    s.add_field("kind", DataType.VARCHAR, max_length=16)
     for name in ("exact", "folded"):
         s.add_field(name, DataType.VARCHAR, max_length=MAX_VARCHAR, enable_analyzer=True, analyzer_params=WHITESPACE)
         s.add_field(f"{name}_sparse", DataType.SPARSE_FLOAT_VECTOR)
