@@ -12,6 +12,7 @@ import numpy as np
 from tracuu.qa import ask as answering
 from tracuu.backends.embedded import builder
 from tracuu.qa import quotes as quoting
+from tracuu.text import thesaurus
 from tracuu.text.analyzer import Analyzer
 from tracuu.backends.base import Backend, EmbeddedBackend, is_milvus, matches, open_backend
 from tracuu.cache import BoundedCache
@@ -20,6 +21,7 @@ from tracuu.retrieval.copies import copy_key, distinct
 from tracuu.retrieval.encoders import Encoder, load_encoder
 from tracuu.errors import (DocumentNotFoundError, EncoderMismatchError, InvalidQueryError, NothingIndexedError,
                      PassageNotFoundError, StrictBuildError, TracuuError)
+from tracuu.retrieval import adaptive_fusion
 from tracuu.retrieval.fusion import FusionConfig, Ranked, fuse, merge
 from tracuu.backends.manifest import Manifest
 from tracuu.retrieval.query_plan import QueryPlan, plan_query
@@ -162,7 +164,12 @@ class Index:
             query_vector = vector.result()
             for scope in scopes:
                 dense = merge(dense, backend.dense_candidates(query_vector, n, scope, filters))
-        fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None)
+        weights = None
+        if config.method in ("linear", "rrf") and vector is not None:
+            weights = adaptive_fusion.weigh(config, plan, bool(refs), lexical, backend.passages_at, self.analyzer,
+                                            backend.idf)
+        fused = fuse(lexical, dense, config, accented=plan.accented, restored=plan.restored is not None,
+                     weights=weights)
         look_up = backend.passages_at
         if refs:  # boosting reads every candidate's passage: the top k are among them, no second look-up
             found = dict(zip([key for key, _ in fused], backend.passages_at([key for key, _ in fused])))
@@ -206,8 +213,11 @@ class Index:
         """How `search` reads a query: the restored diacritics and the tokens each retriever sees."""
         config = fusion or self.fusion
         backend = backend or self._backend
-        return plan_query(query, self.analyzer, backend.restorer, exact_weight=config.exact_weight,
-                          restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations)
+        settings = backend.manifest.analyzer
+        return plan_query(query, Analyzer.from_dict(settings), backend.restorer, exact_weight=config.exact_weight,
+                          restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations,
+                          thesaurus=thesaurus.for_analyzer(settings), synonym_weight=config.synonym_weight,
+                          dense_synonyms=config.synonyms_in_dense)
 
     def references(self, query: str, backend: Backend | None = None) -> References:
         """The documents (and articles or sections) a query names, e.g. "Điều 38 Luật Tố tụng hành chính 2015"."""
@@ -324,18 +334,22 @@ class Index:
 
 def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
           fusion: FusionConfig | None = None, strict: bool = False,
-          progress: builder.Progress | None = None) -> BuildReport:
+          progress: builder.Progress | None = None, thesaurus_file: str | Path | None = None) -> BuildReport:
     """Build (or rebuild) the index at `index` from exactly these files and folders, atomically.
 
     Passages whose text did not change keep their vectors from the previous generation (no re-encoding),
-    as long as the encoder is the same.
+    as long as the encoder is the same. `thesaurus_file` adds the user's own synonym rules to the bundled
+    thesaurus (text/thesaurus.py); they are saved with the analyzer settings, so every face reads them.
     """
     started = time.perf_counter()
     enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
+    analyzer = Analyzer()
+    if thesaurus_file is not None:
+        analyzer = Analyzer(extra={thesaurus.USER_RULES_KEY: thesaurus.read_user_file(thesaurus_file)})
     if is_milvus(index):
         from tracuu.backends.milvus.backend import build_index
 
-        return build_index(paths, str(index), enc, fusion or FusionConfig(), strict, progress, started)
+        return build_index(paths, str(index), enc, fusion or FusionConfig(), strict, progress, started, analyzer)
     root = Path(index)
     previous = builder.Previous(None, None)
     try:
@@ -351,7 +365,7 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
         raise NothingIndexedError([str(p) for p in paths], len(report["failures"]))
     if strict and report["failures"]:
         raise StrictBuildError(report["failures"])
-    encoded = builder.write_generation(root, entries, previous, enc, Analyzer(), fusion or FusionConfig(), progress)
+    encoded = builder.write_generation(root, entries, previous, enc, analyzer, fusion or FusionConfig(), progress)
     return builder.finish_report(root, entries, report, encoded, started)
 
 

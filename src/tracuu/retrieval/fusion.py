@@ -43,6 +43,13 @@ class FusionConfig:
     article_weight: float = 1.0
     # Each lexical candidate gains this times its document's title BM25 (titles.py; bench/variants.py).
     title_weight: float = 0.3
+    # Query-dependent fusion (adaptive_fusion.py): the dense weight when the query's word pairs are missing from the
+    # lexical candidates (the documents say it in other words); 0 turns the rule off. bench/adaptive.py.
+    dense_weight_unmatched: float = 2.0
+    # Thesaurus terms (text/thesaurus.py) count this much in BM25 against 1 for a typed term; and whether the
+    # encoder also reads the first formal term of each everyday phrase (bench/adaptive.py measured both).
+    synonym_weight: float = 0.3
+    synonyms_in_dense: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,19 +107,27 @@ def _contributions(ranked: Ranked, method: str, k: int) -> dict[int, float]:
     return {r: 1.0 / (k + i + 1) for i, r in enumerate(ranked.rows)}
 
 
+def base_dense_weight(config: FusionConfig, *, accented: bool, restored: bool) -> float:
+    """The dense weight before the query's own words are looked at: by how it was typed."""
+    if restored:
+        return config.dense_weight_restored
+    return config.dense_weight if accented else config.dense_weight_unaccented
+
+
 def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool,
-         restored: bool = False) -> list[tuple[int, Explanation]]:
-    """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`)."""
+         restored: bool = False, weights: Any = None) -> list[tuple[int, Explanation]]:
+    """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`). `weights`
+    (adaptive_fusion.FusionWeights) replaces the usual weights for this query and is shown by explain."""
     lex = lexical.rank_of()
     den = dense.rank_of()
-    if restored:
-        dense_weight = config.dense_weight_restored
-    else:
-        dense_weight = config.dense_weight if accented else config.dense_weight_unaccented
+    dense_weight = base_dense_weight(config, accented=accented, restored=restored)
+    reason = ""
     if config.method == "lexical":
         dense_weight, lex_weight = 0.0, 1.0
     elif config.method == "dense":
         dense_weight, lex_weight = 1.0, 0.0
+    elif weights is not None:
+        lex_weight, dense_weight, reason = weights.lexical, weights.dense, weights.reason
     else:
         lex_weight = config.lexical_weight
     method = "linear" if config.method == "linear" else "rrf"
@@ -125,7 +140,8 @@ def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool
         score = lex_weight * lex_part.get(row, 0.0) + dense_weight * den_part.get(row, 0.0)
         # A candidate scaled to zero (last in its list) is still a match; only a zero-weight list adds nobody.
         if (lr and lex_weight) or (dr and dense_weight):
-            fused.append((row, Explanation(lr, ls, dr, ds, score)))
+            fused.append((row, Explanation(lr, ls, dr, ds, score, lexical_weight=lex_weight,
+                                           dense_weight=dense_weight, weighting=reason)))
     # Ties (same fused score) fall back to the lexical rank, then the row, so results are deterministic.
     fused.sort(key=lambda item: (-item[1].fused_score, item[1].lexical_rank or 10**9, item[0]))
     return fused

@@ -139,6 +139,11 @@ class MilvusBackend:
             for pid, s in self.store.lexical_search(extra.exact, extra.folded, extra.accented, n, expr,
                                                     exact_weight=plan.exact_weight):
                 scores[pid] = scores.get(pid, 0.0) + expansion_weight * s
+        synonyms = plan.synonym_tokens
+        if synonyms is not None and plan.synonym_weight:
+            for pid, s in self.store.lexical_search(synonyms.exact, synonyms.folded, synonyms.accented, n, expr,
+                                                    exact_weight=plan.exact_weight):
+                scores[pid] = scores.get(pid, 0.0) + plan.synonym_weight * s
         top = top_scores(scores, n)
         return Ranked([p for p, _ in top], [s for _, s in top])  # type: ignore[misc]
 
@@ -279,7 +284,7 @@ def _linked(fresh: list, others: list[DocumentInfo]) -> list:
 
 
 def build_index(paths: Sequence[str | Path], uri: str, encoder: Encoder, fusion: FusionConfig, strict: bool,
-                progress: builder.Progress | None, started: float) -> BuildReport:
+                progress: builder.Progress | None, started: float, analyzer: Analyzer | None = None) -> BuildReport:
     """`tracuu.build` into Milvus: exactly these documents afterwards, unchanged ones neither re-encoded nor
     re-written."""
     backend = MilvusBackend.create(uri, encoder, fusion)
@@ -290,5 +295,6 @@ def build_index(paths: Sequence[str | Path], uri: str, encoder: Encoder, fusion:
     if not entries or (strict and report["failures"]):
         raise NothingIndexedError([str(p) for p in paths], len(report["failures"])) if not entries else \
             StrictBuildError(report["failures"])
-    encoded, backend = backend.update(entries, report["removed"], previous, encoder, Analyzer(), fusion, progress)
+    encoded, backend = backend.update(entries, report["removed"], previous, encoder, analyzer or Analyzer(), fusion,
+                                      progress)
     return builder.report_from(uri, backend.manifest, report, encoded, started)
