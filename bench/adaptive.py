@@ -3,6 +3,7 @@
     python bench/adaptive.py                   # the grid below on party-dev, paraphrase-dev, ALQAC train
     python bench/adaptive.py --no-alqac        # party sets only (quick)
     python bench/adaptive.py --features        # per question: word-pair coverage, ranks by lexical/dense/hybrid
+    python bench/adaptive.py --latency         # hybrid p50/p95 on ALQAC test queries, before and after, interleaved
 
 Every row re-runs hybrid search with one setting changed from the shipped defaults. Columns: hit@5 and MRR@10 as
 written / without diacritics; ALQAC train MRR@10. ALQAC test is never looked at here (quality.py summary reports
@@ -55,17 +56,44 @@ def features(party, gold_sets) -> None:
                       f"{why.dense_weight if why else ''} | " + " | ".join(str(r or "-") for r in ranks) + " |")
 
 
+def latency(alqac, queries, repeats: int = 3) -> None:
+    """Hybrid search time with and without the issue 14 rules, query by query in turn (a busy machine slows both
+    alike); caches cleared before every query, so query encoding is included."""
+    import time
+
+    from peers_common import forget_queries, pct
+
+    times: dict[str, list[float]] = {"before issue 14": [], "shipped": []}
+    for _ in range(repeats):
+        for _, text in queries:
+            for label, config in (("before issue 14", OFF), ("shipped", BASE)):
+                forget_queries(alqac)
+                t = time.perf_counter()
+                alqac.search(text, 10, fusion=config)
+                times[label].append(time.perf_counter() - t)
+    print("| hybrid, ALQAC test queries | p50 ms | p95 ms | n |")
+    print("|---|---|---|---|")
+    for label, values in times.items():
+        print(f"| {label} | {pct(values, .5):.1f} | {pct(values, .95):.1f} | {len(values)} |")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--encoder", default=None)
     p.add_argument("--no-alqac", action="store_true")
     p.add_argument("--features", action="store_true")
+    p.add_argument("--latency", action="store_true")
     p.add_argument("--rows", type=int, nargs="*", help="only these rows of the grid (0-based)")
     args = p.parse_args()
     party = party_index(args.encoder)
     gold_sets = {name: read_gold(SHARED / "bench" / file) for name, file in GOLD_SETS.items()}
     if args.features:
         features(party, gold_sets)
+        return
+    if args.latency:
+        data = SHARED / "bench" / "alqac2023"
+        alqac = open_or_build("alqac", [data / "corpus.jsonl"], args.encoder)
+        latency(alqac, read_queries(data / "queries_test.jsonl"))
         return
     alqac = None
     if not args.no_alqac:
