@@ -1,6 +1,8 @@
 """Retrieval quality tables: party-dev (gold snippets) and ALQAC 2023 (qrels), per mode, as written and folded.
 
     python bench/quality.py party                 # builds bench/.cache/party over corpus/
+    python bench/quality.py paraphrase --kinds    # party-paraphrase-dev (people's own words), same index
+    python bench/quality.py summary               # party-dev, paraphrase-dev, ALQAC train and test side by side
     python bench/quality.py alqac --split test    # builds bench/.cache/alqac over ALQAC's corpus.jsonl
     python bench/tune.py                          # fusion weights, tuned on ALQAC train + party-dev only
 
@@ -50,9 +52,17 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
 
+GOLD_SETS = {"party": "party-dev.jsonl", "paraphrase": "party-paraphrase-dev.jsonl"}
+
+
+def party_index(encoder: str | None) -> tracuu.Index:
+    return open_or_build("party", [CORPUS], encoder)
+
+
 def party(args) -> None:
-    index = open_or_build("party", [CORPUS], args.encoder)
-    gold = read_gold(SHARED / "bench" / "party-dev.jsonl")
+    """party-dev or party-paraphrase-dev (same corpus, same matching rule): hit@1, hit@5, MRR@10 per mode."""
+    index = party_index(args.encoder)
+    gold = read_gold(SHARED / "bench" / GOLD_SETS[args.data])
     print("| mode | form | hit@1 | hit@5 | MRR@10 | misses@5 | p50 ms | p95 ms |")
     print("|---|---|---|---|---|---|---|---|")
     for mode in args.modes:
@@ -87,13 +97,19 @@ def alqac(args) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("data", choices=["party", "alqac"])
+    p.add_argument("data", choices=["party", "paraphrase", "alqac", "summary"])
     p.add_argument("--split", choices=["train", "test"], default="test")
     p.add_argument("--encoder", default=None)
     p.add_argument("--modes", nargs="+", default=["lexical", "dense", "hybrid"])
-    p.add_argument("--kinds", action="store_true", help="party: a row per question kind")
+    p.add_argument("--kinds", action="store_true", help="party, paraphrase: a row per question kind")
+    p.add_argument("--no-alqac", action="store_true", help="summary: leave ALQAC out (its index is not built)")
+    p.add_argument("--alqac-splits", nargs="+", default=["train", "test"], help="summary: ALQAC splits to show")
     args = p.parse_args()
-    party(args) if args.data == "party" else alqac(args)
+    if args.data == "summary":
+        from summary import summary
+        summary(args)
+    else:
+        alqac(args) if args.data == "alqac" else party(args)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from tracuu.ingest.entries import BuildLog, Entry, Progress, read_entries
 from tracuu.results import BuildReport
 from tracuu.retrieval.encoders import Encoder, load_encoder
 from tracuu.retrieval.settings import SearchSettings
+from tracuu.text import thesaurus
 from tracuu.text.analyzer import Analyzer
 
 
@@ -27,15 +28,19 @@ def write(target: Writable, fresh: list[Entry], previous: Previous, log: BuildLo
 
 def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | str | None = None,
           settings: SearchSettings | None = None, strict: bool = False,
-          progress: Progress | None = None) -> BuildReport:
+          progress: Progress | None = None, thesaurus_file: str | Path | None = None) -> BuildReport:
     """Build (or rebuild) the index at `index` from exactly these files and folders, atomically.
 
     Passages whose text did not change keep their vectors from the previous generation (no re-encoding),
-    as long as the encoder is the same.
+    as long as the encoder is the same. `thesaurus_file` adds the user's own synonym rules to the bundled
+    thesaurus (text/thesaurus.py); they are saved with the analyzer settings, so every face reads them.
     """
     started = time.perf_counter()
     enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
     settings = settings or SearchSettings()
+    analyzer = Analyzer()
+    if thesaurus_file is not None:
+        analyzer = Analyzer(extra={thesaurus.USER_RULES_KEY: thesaurus.read_user_file(thesaurus_file)})
     target = create_backend(index, enc, settings)
     try:
         previous = target.previous(carry=False)
@@ -46,7 +51,7 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
             raise NothingIndexedError([str(p) for p in paths], len(log.failures))
         if strict and log.failures:
             raise StrictBuildError(log.failures)
-        report, backend = write(target, entries, previous, log, enc, Analyzer(), settings, progress, started)
+        report, backend = write(target, entries, previous, log, enc, analyzer, settings, progress, started)
         backend.close()
         return report
     finally:

@@ -96,7 +96,8 @@ def cmd_build(a: argparse.Namespace) -> int:
     settings = SearchSettings(query_as_passage=_query_as_passage(a.query_as_passage))
     progress = _progress()
     try:
-        report = build(a.paths, a.index, encoder=a.encoder, settings=settings, strict=a.strict, progress=progress)
+        report = build(a.paths, a.index, encoder=a.encoder, settings=settings, strict=a.strict, progress=progress,
+                       thesaurus_file=a.thesaurus)
     finally:
         progress.close()
     _emit(report.to_dict(), a.json, _report_text(report))
@@ -161,6 +162,8 @@ def _hits_text(hits) -> str:
             out.append(f"    từ khoá: {_rank(e.lexical_rank, e.lexical_score)}; ngữ nghĩa: "
                        f"{_rank(e.dense_rank, e.dense_score)}; tổng {e.fused_score:.3f}"
                        + (f" (trong đó {e.reference:.2f} vì câu hỏi nêu văn bản này)" if e.reference else ""))
+            if e.dense_weight is not None and e.weighting and h.rank == 1:  # one query, one weighting: say it once
+                out.append(f"    trọng số: từ khoá {e.lexical_weight:g}, ngữ nghĩa {e.dense_weight:.2f} ({e.weighting})")
     return "\n".join(out)
 
 
@@ -205,6 +208,8 @@ def cmd_search(a: argparse.Namespace) -> int:
     text = _hits_text(hits)
     if plan.restored:
         text = f"(đã thêm dấu: {plan.restored})\n{text}"
+    if plan.synonyms:
+        text = "(tìm cả: " + "; ".join(f"{s.typed} → {', '.join(s.alternatives)}" for s in plan.synonyms) + ")\n" + text
     _emit({"query": a.query, "understood": plan.to_dict(), "hits": [h.to_dict() for h in hits]}, a.json, text)
     return 0
 
@@ -350,6 +355,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="+", help=".txt .md .html .pdf .docx .jsonl files or folders")
     b.add_argument("--encoder", default=None, help="e5-small (bundled, default), st:<model or folder>, hashing")
     b.add_argument("--strict", action="store_true", help="fail (writing nothing) if any file cannot be read")
+    b.add_argument("--thesaurus", metavar="FILE", default=None,
+                   help="your own synonym rules (`người tài, nhân tài` or `đốt lò => phòng chống tham nhũng`, one a "
+                        "line), added to the bundled thesaurus and saved in the index")
     b.add_argument("--query-as-passage", type=float, default=0.0, metavar="WEIGHT",
                    help="dense search also reads each query as a passage, with this weight (1 for long questions, "
                         "as in legal Q&A; doubles query encoding time)")

@@ -22,6 +22,7 @@ from tracuu.ingest.stored import StoredDocument
 from tracuu.qa import ask as answering
 from tracuu.qa import quotes as quoting
 from tracuu.results import Answer, BuildReport, DocumentHits, DocumentInfo, Hit, Passage, Quote, Sentence
+from tracuu.retrieval import adaptive_fusion
 from tracuu.retrieval.copies import copy_key, distinct
 from tracuu.retrieval.encoders import Encoder, clip_query, load_encoder
 from tracuu.retrieval.filters import FilterArgument, MetadataFilter
@@ -30,6 +31,7 @@ from tracuu.retrieval.settings import SearchSettings
 from tracuu.retrieval.query_plan import QueryPlan, plan_query
 from tracuu.retrieval.references import DocumentNames, References, boost
 from tracuu.retrieval.titles import DocumentTitles
+from tracuu.text import thesaurus
 from tracuu.text.analyzer import Analyzer
 from tracuu.text.sentences import split_sentences
 
@@ -186,7 +188,12 @@ class Index:
             query_vector = vector.result()
             for scope in scopes:
                 dense = merge(dense, backend.dense_candidates(query_vector, n, scope, wanted))
-        fused = fuse(lexical, dense, config.fusion, accented=plan.accented, restored=plan.restored is not None)
+        weights = None  # the query's own weights when its words are missing from the lexical candidates
+        if config.fusion.method in ("linear", "rrf") and vector is not None:
+            weights = adaptive_fusion.weigh(config.fusion, plan, bool(refs), lexical, backend.passages_at,
+                                            self.analyzer, backend.idf)
+        fused = fuse(lexical, dense, config.fusion, accented=plan.accented, restored=plan.restored is not None,
+                     weights=weights)
         look_up = backend.passages_at
         if refs:  # boosting reads every candidate's passage: the top k are among them, no second look-up
             found = dict(zip([key for key, _ in fused], backend.passages_at([key for key, _ in fused])))
@@ -256,8 +263,11 @@ class Index:
         """How `search` reads a query: the restored diacritics and the tokens each retriever sees."""
         config = settings or self.settings
         backend = backend or self._backend
-        return plan_query(query, self.analyzer, backend.restorer, exact_weight=config.exact_weight,
-                          restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations)
+        recorded = backend.manifest.analyzer  # the user's thesaurus rules travel with the analyzer's settings
+        return plan_query(query, Analyzer.from_dict(recorded), backend.restorer, exact_weight=config.exact_weight,
+                          restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations,
+                          thesaurus=thesaurus.for_analyzer(recorded), synonym_weight=config.synonym_weight,
+                          dense_synonyms=config.synonyms_in_dense)
 
     def references(self, query: str, backend: Backend | None = None) -> References:
         """The documents (and articles or sections) a query names, e.g. "Điều 38 Luật Tố tụng hành chính 2015"."""

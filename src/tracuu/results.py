@@ -203,6 +203,9 @@ class Explanation:
     dense_score: float | None
     fused_score: float
     reference: float = 0.0  # added because the query names the passage's document (and its article or section)
+    lexical_weight: float | None = None  # the weights this query was fused with (retrieval/adaptive_fusion.py)
+    dense_weight: float | None = None
+    weighting: str = ""  # why those weights
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -28,6 +28,9 @@ class FusionConfig:
     # 0.3 until passages were encoded under their headings (passage_text.py); with those vectors 0.5 lifts party-dev
     # folded hit@5 0.913 -> 0.957 and leaves ALQAC train folded at 0.939 (bench/README.md).
     dense_weight_restored: float = 0.5
+    # Query-dependent fusion (adaptive_fusion.py): the dense weight when the query's word pairs are missing from the
+    # lexical candidates (the documents say it in other words); 0 turns the rule off. bench/adaptive.py.
+    dense_weight_unmatched: float = 2.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,19 +92,27 @@ def _contributions(ranked: Ranked, method: str, k: int) -> dict[Key, float]:
     return {r: 1.0 / (k + i + 1) for i, r in enumerate(ranked.rows)}
 
 
+def base_dense_weight(config: FusionConfig, *, accented: bool, restored: bool) -> float:
+    """The dense weight before the query's own words are looked at: by how it was typed."""
+    if restored:
+        return config.dense_weight_restored
+    return config.dense_weight if accented else config.dense_weight_unaccented
+
+
 def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool,
-         restored: bool = False) -> list[tuple[Key, Explanation]]:
-    """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`)."""
+         restored: bool = False, weights: Any = None) -> list[tuple[Key, Explanation]]:
+    """Weighted fusion: the sum over both rankings of weight x contribution (see `_contributions`). `weights`
+    (adaptive_fusion.FusionWeights) replaces the usual weights for this query and is shown by explain."""
     lex = lexical.rank_of()
     den = dense.rank_of()
-    if restored:
-        dense_weight = config.dense_weight_restored
-    else:
-        dense_weight = config.dense_weight if accented else config.dense_weight_unaccented
+    dense_weight = base_dense_weight(config, accented=accented, restored=restored)
+    reason = ""
     if config.method == "lexical":
         dense_weight, lex_weight = 0.0, 1.0
     elif config.method == "dense":
         dense_weight, lex_weight = 1.0, 0.0
+    elif weights is not None:
+        lex_weight, dense_weight, reason = weights.lexical, weights.dense, weights.reason
     else:
         lex_weight = config.lexical_weight
     method = "linear" if config.method == "linear" else "rrf"
@@ -114,7 +125,8 @@ def fuse(lexical: Ranked, dense: Ranked, config: FusionConfig, *, accented: bool
         score = lex_weight * lex_part.get(row, 0.0) + dense_weight * den_part.get(row, 0.0)
         # A candidate scaled to zero (last in its list) is still a match; only a zero-weight list adds nobody.
         if (lr and lex_weight) or (dr and dense_weight):
-            fused.append((row, Explanation(lr, ls, dr, ds, score)))
+            fused.append((row, Explanation(lr, ls, dr, ds, score, lexical_weight=lex_weight,
+                                           dense_weight=dense_weight, weighting=reason)))
     # Ties (same fused score) fall back to the lexical rank, then the row, so results are deterministic.
     fused.sort(key=lambda item: (-item[1].fused_score, item[1].lexical_rank or 10**9, item[0]))
     return fused

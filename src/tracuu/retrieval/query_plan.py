@@ -7,6 +7,7 @@ from typing import Iterable, Mapping
 
 from tracuu.text import abbreviations
 from tracuu.text import numerals
+from tracuu.text.thesaurus import Synonym, Thesaurus, expansion_tokens
 from tracuu.text.analyzer import Analyzed, Analyzer, fold
 from tracuu.text.diacritics import DiacriticRestorer
 
@@ -27,10 +28,14 @@ class QueryPlan:
     expansions: tuple[str, ...] = ()  # abbreviations both ways, congress/term numbers in other notations
     expansion_tokens: Analyzed | None = None  # their tokens that the query itself does not have
     dense_text: str = ""  # what the encoder reads: restored, with abbreviations written out
+    synonyms: tuple[Synonym, ...] = ()  # thesaurus: the query's everyday words and the documents' terms for them
+    synonym_tokens: Analyzed | None = None  # BM25 tokens of those terms that the query does not have
+    synonym_weight: float = 0.0  # below 1: an added term never counts as much as a typed one
 
     def to_dict(self) -> dict:
         return {"original": self.original, "restored": self.restored, "accented": self.accented,
-                "expansions": list(self.expansions), "dense_text": self.dense_text}
+                "expansions": list(self.expansions), "synonyms": [s.to_dict() for s in self.synonyms],
+                "dense_text": self.dense_text}
 
 
 def typed_without_diacritics(analyzer: Analyzer, query: str) -> bool:
@@ -43,7 +48,8 @@ def typed_without_diacritics(analyzer: Analyzer, query: str) -> bool:
 
 def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | None, *,
                exact_weight: float, restored_exact_weight: float,
-               learned: Mapping[str, Iterable[str]] | None = None) -> QueryPlan:
+               learned: Mapping[str, Iterable[str]] | None = None, thesaurus: Thesaurus | None = None,
+               synonym_weight: float = 0.0, dense_synonyms: bool = False) -> QueryPlan:
     typed = analyzer.analyze(query)
     restored = None
     lexical, weight, accented = typed, exact_weight, typed.accented
@@ -63,6 +69,17 @@ def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | Non
         have_exact, have_folded = set(lexical.exact), set(lexical.folded)
         extra = Analyzed([t for t in got.exact if t not in have_exact],
                          [t for t in got.folded if t not in have_folded], typed.accented)
+    synonyms: tuple[Synonym, ...] = ()
+    synonym_tokens = None
+    if thesaurus is not None and synonym_weight > 0:
+        # What was typed decides the table: accents typed match accented forms, none typed match folded ones.
+        synonyms = thesaurus.find(query, typed.accented)
+        have = Analyzed(lexical.exact + (extra.exact if extra else []), lexical.folded + (extra.folded if extra else []),
+                        typed.accented)
+        synonym_tokens = expansion_tokens(synonyms, analyzer, have, typed.accented)
     # e5 reads words far better than initials: the encoder gets abbreviations written out.
     dense = abbreviations.rewrite_query(restored or query)
-    return QueryPlan(query, restored, lexical, weight, accented, expansions, extra, dense)
+    if dense_synonyms and synonyms:
+        dense = f"{dense} ({'; '.join(s.alternatives[0] for s in synonyms)})"
+    return QueryPlan(query, restored, lexical, weight, accented, expansions, extra, dense, synonyms, synonym_tokens,
+                     synonym_weight if synonym_tokens is not None else 0.0)

@@ -28,6 +28,10 @@ class SearchSettings:
     # or section too ("Điều 38", "mục III.2") puts that place first (bench: ALQAC test +0.02 MRR@10).
     reference_weight: float = 0.1
     article_weight: float = 1.0
+    # Thesaurus terms (text/thesaurus.py) count this much in BM25 against 1 for a typed term; and whether the
+    # encoder also reads the first formal term of each everyday phrase (bench/adaptive.py measured both).
+    synonym_weight: float = 0.3
+    synonyms_in_dense: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Flat, as manifests have always stored it: the fusion fields beside the others."""

@@ -116,6 +116,10 @@ class EmbeddedBackend:
         if extra is not None and expansion_weight:
             self.lexical.scores(extra.exact, extra.folded, extra.accented, plan.exact_weight, out=scores,
                                 weight=expansion_weight)
+        synonyms = plan.synonym_tokens  # thesaurus terms (text/thesaurus.py), below a typed word's weight
+        if synonyms is not None and plan.synonym_weight:
+            self.lexical.scores(synonyms.exact, synonyms.folded, synonyms.accented, plan.exact_weight, out=scores,
+                                weight=plan.synonym_weight)
         return top_rows(scores, n, self.allowed_rows(documents, filters))
 
     def dense_candidates(self, vector: np.ndarray, n: int, documents: Documents, filters: Filters) -> Ranked:

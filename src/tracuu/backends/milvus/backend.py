@@ -153,6 +153,11 @@ class MilvusBackend:
             for pid, s in self.store.lexical_search(extra.exact, extra.folded, extra.accented, n, expr,
                                                     exact_weight=plan.exact_weight):
                 scores[pid] = scores.get(pid, 0.0) + expansion_weight * s
+        synonyms = plan.synonym_tokens
+        if synonyms is not None and plan.synonym_weight:
+            for pid, s in self.store.lexical_search(synonyms.exact, synonyms.folded, synonyms.accented, n, expr,
+                                                    exact_weight=plan.exact_weight):
+                scores[pid] = scores.get(pid, 0.0) + plan.synonym_weight * s
         top = top_scores(scores, n)
         return Ranked([p for p, _ in top], [s for _, s in top])
 
