@@ -143,10 +143,11 @@ def build_bert(m: E5File):
     logging.set_verbosity_error()
     # BertModel, not XLMRobertaModel: the file's position table has 512 rows that e5.c indexes from 0, which is
     # BERT's indexing (XLM-R's starts at padding_idx + 1 = 2, over 514 rows); otherwise the network is the same.
-    config = BertConfig(vocab_size=len(m.tensors["emb.word"]) // m.H, hidden_size=m.H, num_hidden_layers=m.NL,
+    config = BertConfig(vocab_size=m.tensors["emb.word"].size // m.H, hidden_size=m.H, num_hidden_layers=m.NL,
                         num_attention_heads=m.NH, intermediate_size=m.FF, max_position_embeddings=m.MAXP,
                         type_vocab_size=m.TVS, layer_norm_eps=m.eps, hidden_act="gelu", pad_token_id=m.pad)
-    model = BertModel(config, add_pooling_layer=False, attn_implementation="sdpa")
+    config._attn_implementation = "sdpa"
+    model = BertModel(config, add_pooling_layer=False)
     sd = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in to_state_dict(m).items()}
     missing, unexpected = model.load_state_dict(sd, strict=False)
     missing = [k for k in missing if "position_ids" not in k and "token_type_ids" not in k]

