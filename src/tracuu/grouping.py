@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from tracuu.qa.ask import STOPWORDS, STOPWORDS_ACCENTED
+from tracuu.qa.evidence import STOPWORDS, STOPWORDS_ACCENTED
 from tracuu.results import DocumentHits, Hit
 from tracuu.text.analyzer import Analyzer, fold
 
