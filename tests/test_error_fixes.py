@@ -11,7 +11,8 @@ import pytest
 import tracuu
 from tracuu.cli import main, parser
 from tracuu.errors import (CollectionMismatchError, DocumentNotFoundError, IndexCorruptError, IndexNotFoundError,
-                           IndexVersionError, MissingExtraError, PathNotFoundError, UploadTooLargeError)
+                           IndexVersionError, MissingExtraError, PathNotFoundError)
+from tracuu_api.errors import UploadTooLargeError
 
 from conftest import ROOT
 

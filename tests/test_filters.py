@@ -40,8 +40,11 @@ def test_quotes_read_types_and_issuers_without_diacritics():
     assert MetadataFilter.for_quotes(None, "chinh tri", None, None).matches(KL69)  # part of the name
     assert not MetadataFilter.for_quotes(None, "Chính phủ", None, None).matches(KL69)
     assert MetadataFilter.for_quotes(None, None, None, None) is None
-    with pytest.raises(InvalidQueryError):
-        MetadataFilter.for_quotes(None, None, "22/12/2024", None)
+    # One date parser for every face: the Vietnamese day-first form is read, an impossible day is refused.
+    assert MetadataFilter.for_quotes(None, None, "22/12/2024", None).matches(NQ57)
+    for bad in ("2024-13-45", "22/12/2024 hoặc sau", "hôm qua"):
+        with pytest.raises(InvalidQueryError):
+            MetadataFilter.for_quotes(None, None, bad, None)
 
 
 def test_milvus_expressions_say_the_same():

@@ -93,8 +93,9 @@ def test_filters_by_type_issuer_and_date():
     assert _allowed(DOCS, None, None, "2024-06-01", None) == ["nq57", "nq03"]  # undated news is left out
     assert _allowed(DOCS, "NQ", "Bộ Chính trị", "2024-01-01", "2024-12-31") == ["nq57"]
     assert _allowed(DOCS, "CT", None, None, None) == []
+    assert _allowed(DOCS, None, None, "01/06/2024", None) == ["nq57", "nq03"]  # day first, as people write it
     with pytest.raises(InvalidQueryError):
-        _allowed(DOCS, None, None, "22/12/2024", None)
+        _allowed(DOCS, None, None, "2024-02-30", None)
 
 
 def test_filters_reach_the_results(shared_index, monkeypatch):

@@ -15,13 +15,16 @@ OLD_MANIFEST = json.loads("""{"method": "linear", "k": 60, "lexical_weight": 1.0
 
 def test_fusion_config_holds_only_fusion():
     assert set(FusionConfig().to_dict()) == {"method", "k", "lexical_weight", "dense_weight",
-                                             "dense_weight_unaccented", "dense_weight_restored"}
+                                             "dense_weight_unaccented", "dense_weight_restored",
+                                             "dense_weight_unmatched"}
 
 
 def test_an_old_manifest_reads_back_and_writes_the_same_entry():
     settings = SearchSettings.from_dict(OLD_MANIFEST)
     assert settings == SearchSettings()
-    assert settings.to_dict() == OLD_MANIFEST
+    # Every value it held is written back unchanged; settings added since (issue 14) take their defaults.
+    added = {"dense_weight_unmatched": 2.0, "synonym_weight": 0.3, "synonyms_in_dense": False}
+    assert settings.to_dict() == {**OLD_MANIFEST, **added}
     changed = SearchSettings.from_dict({**OLD_MANIFEST, "method": "rrf", "title_weight": 0.0, "unknown": 1})
     assert (changed.fusion.method, changed.title_weight) == ("rrf", 0.0)
 

@@ -138,14 +138,17 @@ class MetadataFilter:
 FilterArgument = Union[MetadataFilter, Mapping[str, str], None]
 
 
-# The dates a person types: ISO, or the Vietnamese day first (22/12/2024, 22-12-2024, 22.12.2024).
+# The dates a person types: ISO, or the Vietnamese day first (22/12/2024, 22-12-2024, 22.12.2024); a month or a
+# year alone ("2024-05", "2024") bounds by prefix, as `Clause` compares ("to 2024-05" admits 2024-05-31).
 _DATES = ((re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
           (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"), (3, 2, 1)))
+_PREFIX = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
 def parse_date(value: Any, field: str) -> str | None:
-    """YYYY-MM-DD from 'YYYY-MM-DD' or 'DD/MM/YYYY' (a real day: not 2024-13-45); None for nothing; an
-    InvalidQueryError for anything else, trailing words included. Every face's dates go through here."""
+    """YYYY-MM-DD from 'YYYY-MM-DD' or 'DD/MM/YYYY' (a real day: not 2024-13-45), 'YYYY-MM' or 'YYYY' as they are;
+    None for nothing; an InvalidQueryError for anything else, trailing words included. Every face's dates go
+    through here: the CLI, the HTTP fields and filters, quotes."""
     text = str(value or "").strip()
     if not text:
         return None
@@ -153,7 +156,11 @@ def parse_date(value: Any, field: str) -> str | None:
         found = pattern.fullmatch(text)
         if found and (day := iso_date(found.group(d), found.group(m), found.group(y))):
             return day
-    raise InvalidQueryError(field, f"{text[:40]!r} is not a date", fix="write it as YYYY-MM-DD or DD/MM/YYYY")
+    prefix = _PREFIX.fullmatch(text)
+    if prefix and (prefix.group(2) is None or 1 <= int(prefix.group(2)) <= 12):
+        return text
+    raise InvalidQueryError(field, f"{text[:40]!r} is not a date",
+                            fix="write it as YYYY-MM-DD or DD/MM/YYYY (or YYYY-MM, YYYY for a whole month or year)")
 
 
 def literal(value: str) -> str:
