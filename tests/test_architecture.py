@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+from helpers import ROOT
+
+SRC = ROOT / "src"
 PACKAGE = SRC / "tracuu"
 
 # Shared base modules: any layer may import them, and they import only each other.

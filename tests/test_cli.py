@@ -9,7 +9,9 @@ import pytest
 
 from tracuu.cli import main, parser
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from helpers import ROOT
+
+README = ROOT / "README.md"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tracuu.cli import _Progress, main, parser
 from tracuu.index import MAX_PAGE
 from tracuu.cut import cut
 
-from conftest import CORPUS
+from helpers import CORPUS
 
 ENGLISH = re.compile(r"\b(passages?|documents?|added|replaced|removed|unchanged|encoded|skipped|lexical rank|dense "
                      r"rank|fused|encoder|analyzer)\b")

@@ -14,7 +14,7 @@ from tracuu.errors import (CollectionMismatchError, DocumentNotFoundError, Index
                            IndexVersionError, MissingExtraError, PathNotFoundError)
 from tracuu_api.errors import UploadTooLargeError
 
-from conftest import ROOT
+from helpers import ROOT
 
 COMMAND = re.compile(r"(?:^|: |with: |see )((?:tracuu|ls|pip install) [^;()]+?)\s*(?:$|, or |;|\()")
 

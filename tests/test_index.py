@@ -17,7 +17,7 @@ from tracuu.errors import (EncoderMismatchError, IndexNotFoundError, IndexVersio
                            NothingIndexedError, StrictBuildError, TracuuError)
 from tracuu.backends.embedded.generations import live_generation
 
-from conftest import write_docs
+from helpers import write_docs
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from helpers import ROOT
+
+sys.path.insert(0, str(ROOT))
 from training.e5_torch import dequant_q4_0  # noqa: E402
 from training.export import quant_q4_0  # noqa: E402
 

@@ -7,7 +7,8 @@ import pytest
 import tracuu
 from tracuu.version import __version__
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
+
 
 
 def test_the_public_names_are_pinned():

@@ -14,7 +14,7 @@ import tracuu.index
 from tracuu.cli import main, parser
 from tracuu.retrieval.encoders import load_encoder
 
-from conftest import ROOT
+from helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```(\w+)\n(.*?)^```", README, re.M | re.S)

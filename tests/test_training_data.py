@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEV_SETS_ABSENT
+from helpers import DEV_SETS_ABSENT, ROOT
 
-TRAINING = Path(__file__).resolve().parents[1] / "training"
+TRAINING = ROOT / "training"
 sys.path.insert(0, str(TRAINING))  # the training scripts import one another as top-level modules
 
 import check_data  # noqa: E402

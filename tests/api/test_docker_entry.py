@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port
+from helpers import ROOT, free_port
 
 ENTRY = ROOT / "scripts" / "docker-entry.sh"
 

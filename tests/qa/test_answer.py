@@ -10,7 +10,7 @@ from tracuu.qa.evidence import QueryTerms, plain
 from tracuu.evaluate import bench_fold, read_gold
 from tracuu.results import Answer
 
-from conftest import CORPUS, SHARED_BENCH, needs_dev_set
+from helpers import CORPUS, SHARED_BENCH, needs_dev_set
 
 # Questions this corpus cannot answer (besides party-dev d16): everyday life, prices, other fields of law.
 # bench/answers.py asks the same ones with the real encoder.

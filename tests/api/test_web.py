@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 import tracuu  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 
-from conftest import DOCS, free_port, write_docs  # noqa: E402
+from helpers import DOCS, free_port, write_docs  # noqa: E402
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 DRIVER = shutil.which("chromedriver")

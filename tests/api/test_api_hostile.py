@@ -25,8 +25,8 @@ from tracuu_api import server as served  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 from tracuu_api.limits import Budgets  # noqa: E402
 
-from conftest import free_port, write_docs  # noqa: E402
-from test_reader_budgets import bomb_xml, docx_bytes  # noqa: E402
+from helpers import free_port, write_docs  # noqa: E402
+from helpers import bomb_xml, docx_bytes  # noqa: E402
 
 TOKEN = "bi-mat-456"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

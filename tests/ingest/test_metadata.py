@@ -251,7 +251,7 @@ def _corpus_documents(corpus: Path) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def corpus_metadata() -> dict[str, dict]:
-    from conftest import CORPUS
+    from helpers import CORPUS
 
     return _corpus_documents(CORPUS)
 

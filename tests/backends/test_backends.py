@@ -9,7 +9,7 @@ import tracuu
 from tracuu.cli import main
 from tracuu.errors import DocumentNotFoundError, PassageNotFoundError
 
-from conftest import DOCS, OFFICIAL_DOCS, milvus_lite_server, write_docs
+from helpers import DOCS, OFFICIAL_DOCS, milvus_lite_server, write_docs
 
 HAVE_MILVUS = all(importlib.util.find_spec(m) for m in ("pymilvus", "milvus_lite"))
 needs_milvus = pytest.mark.skipif(not HAVE_MILVUS, reason="pip install 'tracuu[milvus]' (pymilvus + milvus-lite)")

@@ -11,7 +11,7 @@ from tracuu.retrieval.settings import SearchSettings
 from tracuu.text import thesaurus
 from tracuu.text.analyzer import Analyzer
 
-from conftest import write_docs
+from helpers import write_docs
 
 
 def added(query: str, accented: bool) -> dict[str, tuple[str, ...]]:

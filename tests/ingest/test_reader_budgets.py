@@ -14,25 +14,7 @@ from tracuu.errors import UnreadableDocumentError
 from tracuu.ingest.limits import ReadBudget
 from tracuu.ingest.readers import read_file, read_paths
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-PARA = "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu. "
-
-
-def docx_bytes(xml: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", xml)
-    return out.getvalue()
-
-
-def bomb_xml(megabytes: int) -> bytes:
-    """A document.xml of `megabytes` MB of one repeated paragraph: it deflates about a thousand times."""
-    para = f'<w:p><w:r><w:t>{PARA}</w:t></w:r></w:p>'.encode()
-    count = megabytes * 1024 * 1024 // len(para)
-    return (f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>'.encode() + para * count
-            + b"</w:body></w:document>")
-
+from helpers import PARA, W, bomb_xml, docx_bytes
 
 def _refused(path: Path, key: str, budget: ReadBudget) -> UnreadableDocumentError:
     with pytest.raises(UnreadableDocumentError) as caught:

@@ -10,7 +10,7 @@ from tracuu.retrieval.fusion import FusionConfig
 from tracuu.retrieval.query_plan import plan_query
 from tracuu.text.analyzer import Analyzer
 
-from conftest import OFFICIAL_DOCS, write_docs
+from helpers import OFFICIAL_DOCS, write_docs
 
 ANALYZER = Analyzer()
 

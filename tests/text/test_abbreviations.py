@@ -5,7 +5,7 @@ import pytest
 
 from tracuu.text.abbreviations import ENTRIES, compact, expand_query, is_folded_syllable, learn_definitions, rewrite_query
 
-from conftest import CORPUS_FILES
+from helpers import CORPUS_FILES
 
 
 def test_table_keys_do_not_collide():

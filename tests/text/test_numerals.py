@@ -4,7 +4,7 @@ import pytest
 from tracuu.text.numerals import expand_query, find_numbers, from_roman, from_words, to_roman, to_words
 from tracuu.text.analyzer import fold
 
-from conftest import CORPUS
+from helpers import CORPUS
 
 RESOLUTION_XIII = CORPUS / "nghi-quyet-dai-hoi-xiii.txt"
 

@@ -5,7 +5,7 @@ import pytest
 
 import tracuu
 
-from conftest import write_docs
+from helpers import write_docs
 
 NQ_MD = (
     "# Nghị quyết về khoa học, công nghệ\n\n"

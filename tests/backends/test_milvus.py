@@ -19,7 +19,7 @@ from tracuu.index import Index
 from tracuu.backends.milvus.client import Caller
 from tracuu.backends.milvus.filters import filter_expression, parse_uri
 
-from conftest import DOCS, OFFICIAL_DOCS, free_port, milvus_lite_server, write_docs
+from helpers import DOCS, OFFICIAL_DOCS, free_port, milvus_lite_server, write_docs
 
 pytestmark = [pytest.mark.milvus, pytest.mark.filterwarnings("ignore:pkg_resources is deprecated")]
 HAVE_MILVUS = all(importlib.util.find_spec(m) for m in ("pymilvus", "milvus_lite"))

@@ -8,7 +8,7 @@ from tracuu.cli import main
 from tracuu.retrieval.copies import copy_key, distinct, text_key
 from tracuu.results import Passage
 
-from conftest import OFFICIAL_DOCS, write_docs
+from helpers import OFFICIAL_DOCS, write_docs
 
 # NQ 57 as a plain-text file and again as Markdown (bold headings, an escaped hyphen).
 COPY_MD = (

@@ -17,7 +17,7 @@ from tracuu_api.errors import UploadRejectedError  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 from tracuu_api.uploads import safe_name  # noqa: E402
 
-from conftest import write_docs  # noqa: E402
+from helpers import write_docs  # noqa: E402
 
 TOKEN = "bi-mat-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

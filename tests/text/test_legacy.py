@@ -14,7 +14,7 @@ from tracuu.text.legacy_encodings import convert, detect, encode, quality_warnin
 from tracuu.text.legacy_encoding_tables import LETTERS, TCVN3, VISCII, is_syllable
 from tracuu.ingest.readers import read_file
 
-from conftest import CORPUS
+from helpers import CORPUS
 
 SAMPLES = [
     "Ủy ban nhân dân thành phố Hà Nội",

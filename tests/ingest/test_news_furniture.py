@@ -7,7 +7,7 @@ import tracuu
 from tracuu.ingest.cleaning import clean
 from tracuu.ingest.extracted import ExtractedDocument
 
-from conftest import CORPUS
+from helpers import CORPUS
 
 LONG = ("Bí thư Thành ủy Hà Nội yêu cầu quá trình nghiên cứu, học tập, quán triệt phải đề cao tinh thần tự học, tự "
         "nghiên cứu, ý thức tự giác, gương mẫu của cán bộ, đảng viên, nhất là người đứng đầu các cấp ủy, tổ chức đảng.")

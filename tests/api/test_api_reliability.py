@@ -27,7 +27,7 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 import tracuu  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 
-from conftest import DOCS, free_port, write_docs  # noqa: E402
+from helpers import DOCS, free_port, write_docs  # noqa: E402
 
 TOKEN = "bi-mat-fuzz"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -10,7 +10,7 @@ import pytest
 from tracuu.ingest.extracted import CleanedText, Heading, Table
 from tracuu.ingest.splitter import PassageSpan, split_passages
 
-from conftest import CORPUS, CORPUS_FILES
+from helpers import CORPUS, CORPUS_FILES
 
 XIII = """Đại hội đại biểu toàn quốc lần thứ XIII Đảng Cộng sản Việt Nam họp từ ngày 25/01/2021 đến ngày 01/02/2021, tại Thủ đô Hà Nội, sau khi thảo luận các văn kiện do Ban Chấp hành Trung ương Đảng khoá XII trình,
 QUYẾT NGHỊ
