@@ -1,6 +1,5 @@
 """The package's face: what `import tracuu` offers, its version, and an index that releases what it holds."""
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -8,7 +7,6 @@ import tracuu
 from tracuu.version import __version__
 
 from helpers import ROOT
-
 
 
 def test_the_public_names_are_pinned():

@@ -25,7 +25,7 @@ from tracuu_api import server as served  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 from tracuu_api.limits import Budgets  # noqa: E402
 
-from helpers import free_port, write_docs  # noqa: E402
+from helpers import free_port  # noqa: E402
 from helpers import bomb_xml, docx_bytes  # noqa: E402
 
 TOKEN = "bi-mat-456"

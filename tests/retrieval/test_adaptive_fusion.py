@@ -1,5 +1,4 @@
 """Query-dependent fusion: a question in other words leans on dense; one naming a document or quoting it stays lexical."""
-from pathlib import Path
 
 import pytest
 
