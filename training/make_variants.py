@@ -11,14 +11,13 @@ Run: python training/make_variants.py
 """
 from __future__ import annotations
 
-import json
 import random
 import re
 from pathlib import Path
 
 from tracuu.text.analyzer import fold
 
-from check_data import default_shared, part_of
+from check_data import default_shared, part_of, write_rows
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "written"
@@ -127,9 +126,7 @@ def main() -> None:
     written = [row for path in sorted(WRITTEN.glob("*.txt")) for row in parse_written(path)]
     rows = with_variants(written)
     OUT.parent.mkdir(exist_ok=True)
-    with open(OUT, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_rows(OUT, rows)
     print(f"{len(written)} written questions, {len(rows) - len(written)} variants -> {OUT}")
 
 
