@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import tracuu.building
 import tracuu.index
 from tracuu.cli import main, parser
 from tracuu.retrieval.encoders import load_encoder
@@ -37,7 +38,9 @@ def lay_out(tmp_path: Path, monkeypatch, files: list[str] | None = None) -> Path
 @pytest.fixture
 def repo_copy(tmp_path, monkeypatch) -> Path:
     """The whole shipped corpus, with the tiny test encoder as the default."""
-    monkeypatch.setattr(tracuu.index, "load_encoder", lambda name=None: load_encoder(name or "hashing"))
+    # Both places that load the default encoder: the facade (open) and the one write path (build).
+    for module in (tracuu.index, tracuu.building):
+        monkeypatch.setattr(module, "load_encoder", lambda name=None: load_encoder(name or "hashing"))
     return lay_out(tmp_path, monkeypatch)
 
 
