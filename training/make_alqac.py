@@ -1,4 +1,5 @@
-"""Convert ALQAC 2023 TRAIN (never test) to training pairs: training/data/pairs-alqac-train.jsonl.
+"""Convert ALQAC 2023 TRAIN (never test) to training pairs: training/data/pairs-alqac-train.jsonl, made from
+../shared before a training run and never committed (dev sets stay in ../shared; the file is git-ignored).
 
 One row per (question, gold article); a train question that ALQAC also lists in its test split (DS-16 is DS-73,
 word for word) is left out, so that no test question is trained on. gold is the 8-25-word window of the article that shares most syllables
