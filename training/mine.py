@@ -100,8 +100,9 @@ class Pool:
         if not answers:
             return None
         negatives: dict[str, list[str]] = {}
+        negative_ids: dict[str, list[str]] = {}
         for mode in self.modes:
-            found = []
+            found, found_ids = [], []
             for hit in self.index.search(row["query"], SEARCH_K, mode=mode):
                 pid = hit.passage.id
                 if pid not in self.passages or pid in answers or held_out(hit.passage.document_id):
@@ -109,11 +110,15 @@ class Pool:
                 if any(f in bench_fold(self.passages[pid][1]) for f in folded):
                     continue  # another passage quoting the answer is no negative
                 found.append(crop(self.passages[pid][2], row["gold"]))
+                found_ids.append(pid)
                 if len(found) == NEGATIVES:
                     break
-            negatives[mode] = found
+            negatives[mode], negative_ids[mode] = found, found_ids
+        # Ids let train.py mask a batch-mate's passage that answers this question too (several questions share
+        # a passage): scoring it as a negative would teach the model to push the right answer away.
         return {"query": row["query"], "kind": row.get("kind", ""), "source": row.get("source", ""),
-                "positive": crop(self.passages[answers[0]][2], row["gold"]), "negatives": negatives}
+                "positive": crop(self.passages[answers[0]][2], row["gold"]), "negatives": negatives,
+                "answer_ids": answers, "negative_ids": negative_ids}
 
 
 def pools() -> dict[str, Pool]:
