@@ -83,6 +83,17 @@ def test_search_limits_answer_422_with_error_and_fix(client, params, field):
     assert _error(client.get("/search", params=params), 422)["error"].startswith(field)
 
 
+def test_refusals_are_worded_in_vietnamese(client):
+    """Pydantic's and Starlette's own refusals reach the page in its language, fields and values named as sent."""
+    assert _error(client.get("/search", params={"q": "x", "k": 0}), 422) == {
+        "error": "k: phải lớn hơn hoặc bằng 1", "fix": "xem mô tả yêu cầu tại /docs"}
+    assert _error(client.get("/search", params={"q": "x", "mode": "bm"}), 422)["error"] == \
+        "mode: phải là một trong: 'hybrid', 'lexical' hoặc 'dense'"
+    assert _error(client.get("/search"), 422)["error"] == "q: thiếu (bắt buộc)"
+    assert _error(client.get("/khong-co"), 404)["error"] == "không có địa chỉ này"
+    assert _error(client.get("/documents/khong-co.txt"), 404)["error"] == "không có văn bản 'khong-co.txt' trong chỉ mục"
+
+
 def test_documents_paginated_and_ids_with_slash_and_hash(client):
     page = client.get("/documents", params={"limit": 2}).json()
     assert page["total"] == 3 and len(page["documents"]) == 2 and page["offset"] == 0
