@@ -293,9 +293,9 @@ def _write_routes(app: FastAPI, state: _State, can_write: Callable[..., Index]) 
                 with installed(state.uploads, incoming) as path:
                     report = index.add([path], progress=deadline)
                     if not report.added and not report.replaced and not report.unchanged:
-                        reason = report.failures[0][1] if report.failures else "no document could be read from it"
-                        raise UploadRejectedError(name, reason + "; the index is unchanged",
-                                                  fix="check that the file opens and has a text layer")
+                        reason = report.failures[0][1] if report.failures else "không đọc được văn bản nào từ tệp"
+                        raise UploadRejectedError(name, reason + "; chỉ mục không thay đổi",
+                                                  fix="kiểm tra tệp mở được và có lớp văn bản")
             finally:
                 lock.release()
         return report

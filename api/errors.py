@@ -11,8 +11,8 @@ class UnauthorizedError(TracuuError):
     http_status = 401
 
     def __init__(self, what: str) -> None:
-        super().__init__(f"{what} needs a valid bearer token",
-                         fix="send the header 'Authorization: Bearer <token>' with the server's token")
+        super().__init__(f"{what} cần mã truy cập (bearer token) hợp lệ",
+                         fix="gửi kèm header 'Authorization: Bearer <token>' với mã truy cập của máy chủ")
         self.what = what
 
 
@@ -22,24 +22,25 @@ class WritesDisabledError(TracuuError):
     http_status = 403
 
     def __init__(self) -> None:
-        super().__init__("this server does not accept changes to its index",
-                         fix="start it with TRACUU_API_TOKEN=<secret> to enable uploads and deletions")
+        super().__init__("máy chủ này không nhận thay đổi chỉ mục của nó",
+                         fix="khởi động máy chủ với TRACUU_API_TOKEN=<mã bí mật> để bật tải lên và xoá văn bản")
 
 
 class WriteBusyError(TracuuError):
     http_status = 409
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"another upload or deletion has been running for over {seconds:.0f}s",
-                         fix="try again when it has finished")
+        super().__init__(f"một lần tải lên hoặc xoá văn bản khác đã chạy hơn {seconds:.0f} giây",
+                         fix="thử lại khi lần đó đã xong")
 
 
 class UploadTooLargeError(TracuuError):
     http_status = 413
 
     def __init__(self, limit_bytes: int) -> None:
-        super().__init__(f"the upload is larger than {limit_bytes // (1024 * 1024)} MB",
-                         fix="split the document or index it on the server with: tracuu add FILE --index DIR")
+        super().__init__(f"tệp tải lên lớn hơn {limit_bytes // (1024 * 1024)} MB",
+                         fix="chia nhỏ văn bản, hoặc đưa nó vào chỉ mục ngay trên máy chủ bằng: "
+                             "tracuu add TỆP --index CHỈ_MỤC")
         self.limit_bytes = limit_bytes
 
 
@@ -56,6 +57,6 @@ class FeatureUnavailableError(TracuuError):
 
     http_status = 501
 
-    def __init__(self, feature: str, fix: str = "upgrade tracuu to a version that provides it") -> None:
-        super().__init__(f"{feature} is not available in this version of tracuu", fix=fix)
+    def __init__(self, feature: str, fix: str = "nâng cấp tracuu lên phiên bản có tính năng này") -> None:
+        super().__init__(f"phiên bản tracuu này chưa có {feature}", fix=fix)
         self.feature = feature

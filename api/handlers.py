@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,6 +23,31 @@ class JSONResponse(_JSONResponse):
                           default=_scalar).encode("utf-8")
 
 
+# Pydantic's reasons for a refused field, by error type, in the API's language; an unlisted type keeps its own words.
+INVALID = {"missing": "thiếu (bắt buộc)", "string_too_short": "quá ngắn: cần ít nhất {min_length} ký tự",
+           "string_too_long": "quá dài: nhiều nhất {max_length} ký tự", "too_long": "nhiều nhất {max_length} phần tử",
+           "greater_than_equal": "phải lớn hơn hoặc bằng {ge}", "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+           "greater_than": "phải lớn hơn {gt}", "less_than": "phải nhỏ hơn {lt}",
+           "int_parsing": "phải là số nguyên", "int_type": "phải là số nguyên", "int_from_float": "phải là số nguyên",
+           "float_parsing": "phải là số", "float_type": "phải là số", "bool_parsing": "phải là true hoặc false",
+           "bool_type": "phải là true hoặc false", "string_type": "phải là chuỗi", "list_type": "phải là danh sách",
+           "dict_type": "phải là đối tượng JSON", "model_attributes_type": "phải là đối tượng JSON",
+           "literal_error": "phải là một trong: {expected}", "enum": "phải là một trong: {expected}",
+           "extra_forbidden": "không có trường này"}
+# Starlette's own refusals, when they carry only the standard English phrase.
+HTTP_WORDS = {404: "không có địa chỉ này", 405: "địa chỉ này không nhận phương thức đó"}
+
+
+def invalid_reason(error: dict) -> str:
+    """Why pydantic refused a field, in Vietnamese where the error type is known."""
+    words = INVALID.get(error.get("type", ""))
+    ctx = {k: v.replace(" or ", " hoặc ") if isinstance(v, str) else v for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return words.format(**ctx) if words else str(error.get("msg", "không hợp lệ"))
+    except (KeyError, IndexError):
+        return str(error.get("msg", "không hợp lệ"))
+
+
 def _scalar(value: Any) -> Any:
     if hasattr(value, "item") and callable(value.item):
         return value.item()
@@ -39,27 +65,29 @@ def add_error_handlers(app: FastAPI) -> None:
         return error_response(exc)
 
     def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "is invalid"}
+        first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "không hợp lệ"}
         if first.get("type") == "json_invalid":  # FastAPI's "0: JSON decode error" says neither what nor where
             reason = (first.get("ctx") or {}).get("error", "invalid")
             return tracuu_error(request, InvalidQueryError(
-                "body", f"is not valid JSON ({reason} at character {first.get('loc', ('', 0))[-1]})",
-                fix='send a JSON object such as {"q": "chuyển đổi số"} with Content-Type: application/json'))
+                "body", f"không phải JSON hợp lệ ({reason} ở ký tự {first.get('loc', ('', 0))[-1]})",
+                fix='gửi một đối tượng JSON như {"q": "chuyển đổi số"} với Content-Type: application/json'))
         where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("query", "body", "path"))
-        return tracuu_error(request, InvalidQueryError(where or "request", first.get("msg", "is invalid"),
-                                                       fix="see the request schema at /docs"))
+        return tracuu_error(request, InvalidQueryError(where or "request", invalid_reason(first),
+                                                       fix="xem mô tả yêu cầu tại /docs"))
 
     def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if isinstance(getattr(exc, "error", None), TracuuError):  # a body over its budget (middleware.BodyRefused)
             return error_response(exc.error)
         # Starlette's own 404/405/400 (no such route, bad multipart) in the same shape as every other error.
-        return JSONResponse({"error": str(exc.detail), "fix": "see the endpoints and request shapes at /docs"},
+        error = HTTP_WORDS.get(exc.status_code, str(exc.detail)) if exc.detail == HTTPStatus(exc.status_code).phrase \
+            else str(exc.detail)
+        return JSONResponse({"error": error, "fix": "xem các địa chỉ và dạng yêu cầu tại /docs"},
                             status_code=exc.status_code, headers=exc.headers)
 
     def server_error(_: Request, exc: Exception) -> JSONResponse:
         # Starlette's last resort answers in plain text; this one keeps the shape (and says nothing of the cause).
-        return JSONResponse({"error": "internal server error; the index is unchanged",
-                             "fix": "try again; if it persists, report it with the server's log"}, status_code=500,
+        return JSONResponse({"error": "lỗi nội bộ của máy chủ; chỉ mục không thay đổi",
+                             "fix": "thử lại; nếu vẫn lỗi, hãy báo lỗi kèm nhật ký (log) của máy chủ"}, status_code=500,
                             headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
     app.add_exception_handler(TracuuError, tracuu_error)

@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tracuu.errors import TracuuError
+from tracuu.errors import TracuuError, thousands
 
 from .errors import UploadTooLargeError
 from tracuu.ingest.limits import ReadBudget
@@ -54,8 +54,8 @@ class RequestTooLargeError(TracuuError):
     http_status = 413
 
     def __init__(self, limit_bytes: int) -> None:
-        super().__init__(f"the request body is larger than {limit_bytes // 1024} KB",
-                         fix="send a shorter question: a search needs a few words, not a document")
+        super().__init__(f"nội dung yêu cầu lớn hơn {limit_bytes // 1024} KB",
+                         fix="gửi câu hỏi ngắn hơn: tìm kiếm chỉ cần vài từ, không cần cả một văn bản")
         self.limit_bytes = limit_bytes
 
 
@@ -63,26 +63,26 @@ class SlowRequestError(TracuuError):
     http_status = 408
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"the request body did not arrive within {seconds:.0f}s",
-                         fix="retry on a faster connection, or index large files on the server with: "
-                             "tracuu add FILE --index DIR")
+        super().__init__(f"nội dung yêu cầu không đến kịp trong {seconds:.0f} giây",
+                         fix="thử lại với kết nối nhanh hơn, hoặc đưa tệp lớn vào chỉ mục ngay trên máy chủ bằng: "
+                             "tracuu add TỆP --index CHỈ_MỤC")
 
 
 class HostNotAllowedError(TracuuError):
     http_status = 400
 
     def __init__(self, host: str) -> None:
-        super().__init__(f"this server does not answer for the host {host!r}",
-                         fix="use the address the server was started on, or add the name with "
-                             "tracuu serve --allowed-hosts (or $TRACUU_ALLOWED_HOSTS)")
+        super().__init__(f"máy chủ này không trả lời cho tên máy {host!r}",
+                         fix="dùng địa chỉ mà máy chủ được khởi động với nó, hoặc thêm tên này bằng "
+                             "tracuu serve --allowed-hosts (hoặc $TRACUU_ALLOWED_HOSTS)")
 
 
 class DocumentExistsError(TracuuError):
     http_status = 409
 
     def __init__(self, document_id: str) -> None:
-        super().__init__(f"a document {document_id!r} is already in the index",
-                         fix="send the upload again with ?replace=true to replace it, or rename the file")
+        super().__init__(f"văn bản {document_id!r} đã có trong chỉ mục",
+                         fix="gửi lại tệp với ?replace=true để thay văn bản cũ, hoặc đổi tên tệp")
         self.document_id = document_id
 
 
@@ -90,16 +90,17 @@ class UploadBudgetError(TracuuError):
     http_status = 413
 
     def __init__(self, what: str) -> None:
-        super().__init__(f"the upload is over its budget: {what}; the index is unchanged",
-                         fix="split the document, or index it on the server with: tracuu add FILE --index DIR")
+        super().__init__(f"tệp tải lên vượt hạn mức: {what}; chỉ mục không thay đổi",
+                         fix="chia nhỏ văn bản, hoặc đưa nó vào chỉ mục ngay trên máy chủ bằng: "
+                             "tracuu add TỆP --index CHỈ_MỤC")
 
 
 class ClientGoneError(TracuuError):
     http_status = 400
 
     def __init__(self) -> None:
-        super().__init__("the client closed the connection; the upload was cancelled and the index is unchanged",
-                         fix="send it again and wait for the answer")
+        super().__init__("máy khách đã đóng kết nối; việc tải lên đã bị huỷ và chỉ mục không thay đổi",
+                         fix="gửi lại và chờ đến khi có trả lời")
 
 
 def body_limit(method: str, path: str, budgets: Budgets) -> tuple[int, float, TracuuError]:
@@ -127,8 +128,8 @@ class UploadDeadline:
         if self.gone.is_set():
             raise ClientGoneError()
         if stage == "encode" and total > self.budgets.upload_passages:
-            raise UploadBudgetError(f"{total:,} passages, the limit is {self.budgets.upload_passages:,}")
+            raise UploadBudgetError(f"{thousands(total)} đoạn, giới hạn là {thousands(self.budgets.upload_passages)}")
         if not self.remaining:
-            raise UploadBudgetError(f"it took more than {self.budgets.upload_seconds:.0f}s")
+            raise UploadBudgetError(f"đã mất hơn {self.budgets.upload_seconds:.0f} giây")
 
     __call__ = check

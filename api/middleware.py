@@ -47,9 +47,9 @@ class Access:
         if kind == "write":
             if not self.token:
                 return WritesDisabledError()
-            return None if _matches(given, self.token) else UnauthorizedError("changing this index")
+            return None if _matches(given, self.token) else UnauthorizedError("thay đổi chỉ mục này")
         if kind == "read" and self.read_token and not _matches(given, self.read_token, self.token):
-            return UnauthorizedError("reading this index")
+            return UnauthorizedError("đọc chỉ mục này")
         return None
 
 

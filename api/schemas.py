@@ -42,7 +42,7 @@ class ErrorOut(BaseModel):
     error: str
     fix: str = ""
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"error": "no document 'khong-co.txt' in the index", "fix": "list them with: tracuu documents"}]})
+        {"error": "không có văn bản 'khong-co.txt' trong chỉ mục", "fix": "xem danh sách văn bản: tracuu documents"}]})
 
 
 class SearchRequest(BaseModel):

@@ -53,10 +53,10 @@ class GuardedH11Protocol(H11Protocol):
     def _headers_too_slow(self) -> None:
         self._headers_timer = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            self.send_400_response("the request line and headers did not arrive in time")
+            self.send_400_response("dòng yêu cầu và các header không đến kịp")
 
     def send_400_response(self, msg: str) -> None:
-        body = _body(f"invalid HTTP request: {msg}", "send a well-formed HTTP/1.1 request with headers under 16 KB")
+        body = _body(f"yêu cầu HTTP không hợp lệ: {msg}", "gửi yêu cầu HTTP/1.1 đúng chuẩn, phần header dưới 16 KB")
         try:
             self.transport.write(self.conn.send(h11.Response(status_code=400, headers=[
                 *_JSON, (b"content-length", str(len(body)).encode())], reason=b"Bad Request")))
@@ -68,7 +68,7 @@ class GuardedH11Protocol(H11Protocol):
 
 
 async def _json_500(self: Any) -> None:
-    body = _body("internal server error", "try again; if it persists, report it with the server's log")
+    body = _body("lỗi nội bộ của máy chủ", "thử lại; nếu vẫn lỗi, hãy báo lỗi kèm nhật ký (log) của máy chủ")
     await self.send({"type": "http.response.start", "status": 500,
                      "headers": [*_JSON, (b"content-length", str(len(body)).encode())]})
     await self.send({"type": "http.response.body", "body": body, "more_body": False})

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Iterator
 
 from tracuu.errors import UnreadableDocumentError
 from tracuu.ingest.limits import ReadBudget
-from tracuu.ingest.readers import read_file
+from tracuu.ingest.readers import EMPTY, read_file
 
 from .errors import UploadRejectedError, UploadTooLargeError
 
@@ -42,12 +42,12 @@ def safe_name(filename: str | None) -> str:
     name = _UNSAFE.sub("-", base).strip(".-_")
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem:
-        raise UploadRejectedError(base or "(no name)", "the file name has no usable name and extension",
-                                  fix=f"send a file named like van-ban{ALLOWED_SUFFIXES[0]}")
+        raise UploadRejectedError(base or "(không tên)", "tên tệp không có phần tên và phần mở rộng dùng được",
+                                  fix=f"gửi tệp có tên dạng van-ban{ALLOWED_SUFFIXES[0]}")
     suffix = "." + suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise UploadRejectedError(base, f"unsupported file type {suffix}",
-                                  fix="upload one of: " + " ".join(ALLOWED_SUFFIXES))
+        raise UploadRejectedError(base, f"không hỗ trợ loại tệp {suffix}",
+                                  fix="tải lên một trong các loại: " + " ".join(ALLOWED_SUFFIXES))
     return _trim_utf8(stem, MAX_NAME_BYTES - len(suffix)).rstrip(".-_") + suffix
 
 
@@ -71,7 +71,7 @@ def received(folder: Path, name: str, data: BinaryIO, limit_bytes: int) -> Itera
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not inside(folder, target) or target.parent.resolve() != folder.resolve():
-        raise UploadRejectedError(name, "the file name points outside the uploads folder")
+        raise UploadRejectedError(name, "tên tệp trỏ ra ngoài thư mục tải lên")
     private = folder / f"{INCOMING}{uuid.uuid4().hex[:12]}"
     try:
         private.mkdir()
@@ -119,7 +119,7 @@ def _copy(data: BinaryIO, dest: Path, limit_bytes: int, name: str) -> None:
                 raise UploadTooLargeError(limit_bytes)
             out.write(block)
     if size == 0:
-        raise UploadRejectedError(name, "the upload is empty", fix="send a file with some text in it")
+        raise UploadRejectedError(name, "tệp tải lên trống", fix="gửi một tệp có chữ")
 
 
 def readable(path: Path, name: str, budget: ReadBudget) -> set[str]:
@@ -128,10 +128,10 @@ def readable(path: Path, name: str, budget: ReadBudget) -> set[str]:
     try:
         docs = read_file(path, name, budget)
     except UnreadableDocumentError as err:
-        reason = "no text: nothing could be extracted from it" if err.reason == "empty" else err.reason
+        reason = "không có chữ: không trích được gì từ tệp" if err.reason == EMPTY else err.reason
         where = err.path.rpartition("/")[2] if err.path.startswith(str(path)) else name
-        raise UploadRejectedError(where, reason + "; the index is unchanged",
-                                  fix=err.fix or "check that the file opens and has a text layer") from None
+        raise UploadRejectedError(where, reason + "; chỉ mục không thay đổi",
+                                  fix=err.fix or "kiểm tra tệp mở được và có lớp văn bản") from None
     return {d.key for d in docs}
 
 

@@ -28,7 +28,7 @@ case "${1:-serve}" in
     build ;;
   serve)
     if ! "$PYTHON" -m tracuu info --index "$INDEX" --json >/dev/null 2>&1; then
-      echo "docker-entry: no index at $INDEX yet; building it from $CORPUS" >&2
+      echo "docker-entry: chưa có chỉ mục tại $INDEX; đang tạo từ $CORPUS" >&2
       build
     fi
     exec "$PYTHON" -m tracuu serve --index "$INDEX" --host "$HOST" --port "$PORT" ;;

@@ -63,15 +63,16 @@ def test_info_add_remove(index_dir, tmp_path, capsys):
 def test_errors_are_one_line_and_a_fix(tmp_path, capsys):
     assert main(["search", "đảng", "--index", str(tmp_path / "none")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith("tracuu: no index at") and err[1].strip().startswith("fix: build one first")
+    assert err[0] == f"tracuu: không có chỉ mục tại {tmp_path / 'none'}"
+    assert err[1] == f"  cách khắc phục: tạo chỉ mục trước: tracuu build corpus/ --index {tmp_path / 'none'}"
     assert "Traceback" not in "\n".join(err)
 
 
 def test_bad_filter_and_empty_query(index_dir, capsys):
     assert main(["search", "đảng", "--index", str(index_dir), "--filter", "loai"]) == 2
-    assert "KEY=VALUE" in capsys.readouterr().err
+    assert "'loai' không có dạng KHOÁ=GIÁ_TRỊ" in capsys.readouterr().err
     assert main(["search", "  ", "--index", str(index_dir)]) == 2
-    assert "query: is empty" in capsys.readouterr().err
+    assert "query: câu hỏi trống" in capsys.readouterr().err
 
 
 def test_eval_on_gold_snippets(tmp_path, docs_dir, capsys):
@@ -99,7 +100,7 @@ def test_eval_can_read_queries_as_passages_too(tmp_path, docs_dir, capsys, monke
     assert json.loads(capsys.readouterr().out)["as_written"]["all"]["hit@1"] == 1.0
     assert seen and all(f.query_as_passage == 1.0 for f in seen)
     assert main([*argv, "--query-as-passage", "11"]) == 2
-    assert "--query-as-passage: must be between 0 and 10" in capsys.readouterr().err
+    assert "--query-as-passage: phải từ 0 đến 10, nhận được 11" in capsys.readouterr().err
 
 
 def test_every_verb_has_help_and_is_documented(capsys):
@@ -109,7 +110,7 @@ def test_every_verb_has_help_and_is_documented(capsys):
         with pytest.raises(SystemExit) as exc:
             main([name, "--help"])
         assert exc.value.code == 0
-        assert capsys.readouterr().out.startswith("usage: tracuu " + name)
+        assert capsys.readouterr().out.startswith("cách dùng: tracuu " + name)
         assert re.search(rf"tracuu {name}\b", readme), f"`tracuu {name}` is not in README.md"
 
 

@@ -102,4 +102,44 @@ def test_k_has_one_limit_in_the_cli_and_the_api(corpus_index, capsys):
         capsys.readouterr()
         with pytest.raises(SystemExit) as exc:
             main([verb, text, "--index", corpus_index, "-k", str(MAX_PAGE + 1)])
-        assert exc.value.code == 2 and f"between 1 and {MAX_PAGE}" in capsys.readouterr().err
+        assert exc.value.code == 2 and f"đối số -k: phải từ 1 đến {MAX_PAGE}, nhận được {MAX_PAGE + 1}" in capsys.readouterr().err
+
+
+# argparse's own English, and the English words of help texts, that must not reach a Vietnamese reader.
+ENGLISH_HELP = re.compile(r"usage:|options:|positional arguments|show this help|and exit|\(default|error:|"
+                          r"\b(the|and|or|of|with|only|print|files?|folders?|passages?|from|to) ")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["search", "--help"], ["build", "--help"]])
+def test_help_is_vietnamese(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out = capsys.readouterr().out
+    assert exc.value.code == 0
+    assert out.startswith("cách dùng: tracuu") and "tuỳ chọn:" in out and "in trợ giúp này rồi thoát" in out
+    # Option names, values and identifiers (--index, hybrid, doc_type) stay as typed; the words around them do not.
+    prose = re.sub(r"--[\w-]+|\$\w+|\b(tracuu \w+|index/default)\b", "", out)
+    assert not ENGLISH_HELP.search(prose), ENGLISH_HELP.search(prose).group(0)
+    assert "mặc định" in out
+
+
+def test_argparse_errors_are_vietnamese(capsys):
+    for argv, said in ((["search", "đảng", "--mode", "nhanh"], "đối số --mode: lựa chọn không hợp lệ: 'nhanh' "
+                                                               "(chọn một trong: 'hybrid', 'lexical', 'dense')"),
+                       (["build"], "thiếu đối số bắt buộc: ĐƯỜNG_DẪN"),
+                       (["timkiem"], "lựa chọn không hợp lệ: 'timkiem'"),
+                       (["info", "--khong-co"], "đối số không nhận ra: --khong-co")):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and err.startswith("cách dùng: tracuu") and said in err, err
+        assert "usage:" not in err and "error:" not in err and ": lỗi: " in err
+
+
+def test_an_error_names_the_missing_path_in_vietnamese(tmp_path, capsys):
+    missing = tmp_path / "khong" / "co"
+    assert main(["build", str(missing), "--index", str(tmp_path / "idx")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"tracuu: {missing}: không có tệp hoặc thư mục",
+                   f"  cách khắc phục: kiểm tra lại đường dẫn; xem thư mục chứa nó có gì: ls {missing.parent}"]
+    assert not (tmp_path / "idx" / "CURRENT").exists()

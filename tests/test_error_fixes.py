@@ -16,11 +16,11 @@ from tracuu_api.errors import UploadTooLargeError
 
 from helpers import ROOT
 
-COMMAND = re.compile(r"(?:^|: |with: |see )((?:tracuu|ls|pip install) [^;()]+?)\s*(?:$|, or |;|\()")
+COMMAND = re.compile(r"(?:^|: |xem )((?:tracuu|ls|pip install) [^;()]+?)\s*(?:$|, hoặc |;|\()")
 
 
 def fix_command(fix: str) -> str:
-    """The command a fix text names ("list them with: tracuu documents" -> "tracuu documents")."""
+    """The command a fix text names ("xem danh sách văn bản: tracuu documents" -> "tracuu documents")."""
     found = COMMAND.search(fix)
     assert found, f"no command in fix {fix!r}"
     return found.group(1).strip()
@@ -40,8 +40,8 @@ def failing(argv: list[str], capsys) -> tuple[str, str]:
     """Run a CLI command that must fail; its (message, fix) as printed."""
     assert main(argv) == 2, argv
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("tracuu: ") and err[1].startswith("  fix: "), err
-    return err[0][len("tracuu: "):], err[1][len("  fix: "):]
+    assert err[0].startswith("tracuu: ") and err[1].startswith("  cách khắc phục: "), err
+    return err[0][len("tracuu: "):], err[1][len("  cách khắc phục: "):]
 
 
 @pytest.fixture
@@ -94,11 +94,11 @@ def test_a_missing_path_among_good_ones_stops_the_build(docs_dir, tmp_path):
 @pytest.mark.parametrize("error", [IndexVersionError("IDX", 9, 2), IndexCorruptError("IDX", "hỏng"),
                                    CollectionMismatchError("IDX", "analyzer version", 9, 1)])
 def test_rebuild_fixes_rebuild(index_dir, docs_dir, capsys, error):
-    assert fix_command(error.fix) == "tracuu build <your documents> --index IDX"
+    assert fix_command(error.fix) == "tracuu build <văn bản của bạn> --index IDX"
     manifest = next(index_dir.glob("gen-*/manifest.json"))
     manifest.write_text('{"format_version": 99}', encoding="utf-8")  # a damaged or future index
     failing(["info", "--index", str(index_dir)], capsys)
-    code, _ = run_cli(fix_command(error.fix) + " --encoder hashing", capsys, **{"<your documents>": str(docs_dir),
+    code, _ = run_cli(fix_command(error.fix) + " --encoder hashing", capsys, **{"<văn bản của bạn>": str(docs_dir),
                                                                                 "IDX": str(index_dir)})
     assert code == 0 and tracuu.open_index(index_dir).info()["documents"] == 2
 
@@ -107,13 +107,13 @@ def test_upload_too_large_fix_adds_the_file(index_dir, tmp_path, capsys):
     big = tmp_path / "bao-cao.txt"
     big.write_text("Báo cáo tổng kết công tác chuyển đổi số năm 2024.", encoding="utf-8")
     code, out = run_cli(fix_command(UploadTooLargeError(20 * 1024 * 1024).fix), capsys,
-                        FILE=str(big), DIR=str(index_dir))
+                        **{"TỆP": str(big), "CHỈ_MỤC": str(index_dir)})
     assert code == 0 and "bao-cao.txt" in [d.id for d in tracuu.open_index(index_dir).documents()]
 
 
 def test_missing_query_and_bad_filter_fixes_run(index_dir, capsys):
     _, fix = failing(["search", "--index", str(index_dir)], capsys)
-    code, _ = run_cli(fix_command(fix), capsys, DIR=str(index_dir))
+    code, _ = run_cli(fix_command(fix), capsys, **{"CHỈ_MỤC": str(index_dir)})
     assert code == 0
     _, fix = failing(["search", "đảng", "--index", str(index_dir), "--filter", "loai"], capsys)
     example = re.search(r"--filter \S+", fix).group(0)
@@ -147,7 +147,7 @@ def test_every_tracuu_command_in_a_fix_parses():
         command = fix_command(fix)
         if not command.startswith("tracuu "):
             continue
-        for placeholder, value in {"<your documents>": "corpus/", "{path}": "IDX", "{uri}": "IDX"}.items():
+        for placeholder, value in {"<văn bản của bạn>": "corpus/", "{path}": "IDX", "{uri}": "IDX"}.items():
             command = command.replace(placeholder, value)
         try:
             parser().parse_args(shlex.split(command)[1:])

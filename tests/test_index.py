@@ -177,7 +177,7 @@ def test_one_bad_file_does_not_stop_the_build(tmp_path, docs_dir, encoder):
 
 
 def test_refuses_to_write_into_a_folder_that_is_not_an_index(tmp_path, docs_dir, encoder):
-    with pytest.raises(TracuuError, match="not a tracuu index"):
+    with pytest.raises(TracuuError, match="không phải chỉ mục tracuu"):
         tracuu.build([docs_dir], docs_dir, encoder=encoder)
 
 

@@ -48,5 +48,5 @@ def test_sentence_transformers_model_from_a_local_folder(tmp_path, docs_dir):
 
 
 def test_unknown_encoder_is_a_clear_error():
-    with pytest.raises(tracuu.TracuuError, match="unknown encoder"):
+    with pytest.raises(tracuu.TracuuError, match="không biết bộ mã hoá này"):
         load_encoder("khong-co-mo-hinh-nay")

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 from tracuu.version import __version__
+from tracuu.vietnamese_argparse import VietnameseParser
 from tracuu.errors import InvalidQueryError, MissingExtraError, TracuuError
 from tracuu.evaluate import evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries
 from tracuu.building import build
@@ -22,9 +23,14 @@ from tracuu.retrieval.settings import SearchSettings
 DEFAULT_INDEX = os.environ.get("TRACUU_INDEX", "index/default")
 # The metadata keys --filter reads (any other key of a document's metadata works too, e.g. a .jsonl field).
 FILTER_KEYS = "doc_type (NQ, KL, CTr...), doc_type_name, number (57-NQ/TW), issuer, date, date_from, date_to"
-MODES_HELP = ("hybrid (default): words and meaning together; lexical: the words only (BM25, with or without "
-              "diacritics); dense: the meaning only (embedding vectors)")
+FILTER_HELP = f"KHOÁ=GIÁ_TRỊ trên metadata của văn bản (dùng nhiều lần được); khoá: {FILTER_KEYS}"
+MODES_HELP = ("hybrid (mặc định): kết hợp từ khoá và ngữ nghĩa; lexical: chỉ theo từ khoá (BM25, có dấu hoặc không "
+              "dấu); dense: chỉ theo ngữ nghĩa (vectơ nhúng)")
+ENCODERS_HELP = "e5-small (có sẵn, mặc định), st:<mô hình hoặc thư mục>, hashing"
 STAGES = {"read": "đọc văn bản", "encode": "mã hoá đoạn"}
+FIX_LABEL = "cách khắc phục: "  # the line under an error: "tracuu: <message>" then "  cách khắc phục: <fix>"
+EVAL_LABELS = {"metrics": "chỉ số", "metrics_folded": "chỉ số, câu hỏi bỏ dấu", "as_written": "câu hỏi như đã viết",
+               "folded": "câu hỏi bỏ dấu", "all": "tất cả"}
 
 
 class _Progress:
@@ -67,9 +73,9 @@ def _k(text: str) -> int:
     try:
         k = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"không phải số nguyên: {text!r}") from None
     if not 1 <= k <= MAX_PAGE:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_PAGE}, got {k}")
+        raise argparse.ArgumentTypeError(f"phải từ 1 đến {MAX_PAGE}, nhận được {k}")
     return k
 
 
@@ -87,8 +93,8 @@ def _report_text(r) -> str:
 
 def _query_as_passage(weight: float) -> float:
     if not 0 <= weight <= 10:
-        raise InvalidQueryError("--query-as-passage", f"must be between 0 and 10, got {weight}",
-                                fix="use 1 for long questions, 0 (the default) to read queries once")
+        raise InvalidQueryError("--query-as-passage", f"phải từ 0 đến 10, nhận được {weight}",
+                                fix="dùng 1 cho câu hỏi dài, 0 (mặc định) để chỉ đọc câu hỏi một lần")
     return weight
 
 
@@ -191,7 +197,7 @@ def cmd_search(a: argparse.Namespace) -> int:
     filters = MetadataFilter.from_pairs(a.filter)
     if a.by_document:
         if not a.query:
-            raise InvalidQueryError("query", "is missing", fix='tracuu search "2045" --by-document --index DIR')
+            raise InvalidQueryError("query", "thiếu câu hỏi", fix='tracuu search "2045" --by-document --index CHỈ_MỤC')
         groups = index.search_by_document(a.query, a.k, mode=a.mode, documents=a.document or None, filters=filters)
         _emit({"query": a.query, "documents": [g.to_dict() for g in groups]}, a.json, _groups_text(groups, a.query))
         return 0
@@ -202,7 +208,8 @@ def cmd_search(a: argparse.Namespace) -> int:
             print(json.dumps({"id": qid, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
         return 0
     if not a.query:
-        raise InvalidQueryError("query", "is missing", fix='tracuu search "câu hỏi" --index DIR, or --queries FILE')
+        raise InvalidQueryError("query", "thiếu câu hỏi",
+                                fix='tracuu search "câu hỏi" --index CHỈ_MỤC, hoặc --queries TỆP')
     hits = index.search(a.query, a.k, **opts)
     plan = index.plan(a.query)
     text = _hits_text(hits)
@@ -279,7 +286,7 @@ def cmd_eval(a: argparse.Namespace) -> int:
             finally:
                 progress.close()
         if not path:
-            raise InvalidQueryError("--index", "eval needs --index or --corpus", fix="give one of them")
+            raise InvalidQueryError("--index", "eval cần --index hoặc --corpus", fix="đưa vào một trong hai")
         index = Index.open(path)
         # The index's own settings, unless the run asks to read queries as passages too.
         settings = None if as_passage is None else replace(index.settings, query_as_passage=as_passage)
@@ -296,7 +303,7 @@ def cmd_eval(a: argparse.Namespace) -> int:
             gold = read_gold(a.gold)
             result = {"as_written": evaluate_gold(search, gold), "folded": evaluate_gold(search, gold, folded=True)}
         else:
-            raise InvalidQueryError("eval", "needs --queries with --qrels, or --gold", fix="see tracuu eval --help")
+            raise InvalidQueryError("eval", "cần --queries kèm --qrels, hoặc --gold", fix="xem tracuu eval --help")
     _emit(result, a.json, _eval_text(result))
     return 0
 
@@ -304,12 +311,12 @@ def cmd_eval(a: argparse.Namespace) -> int:
 def _eval_text(result: dict[str, Any]) -> str:
     lines = []
     for name, table in result.items():
-        lines.append(name)
+        lines.append(EVAL_LABELS.get(name, name))
         if "mrr@10" in table:
             lines.append("  " + "  ".join(f"{k} {v}" for k, v in table.items()))
             continue
         for kind, row in table.items():
-            lines.append(f"  {kind:<12}" + "  ".join(f"{k} {v}" for k, v in row.items()))
+            lines.append(f"  {EVAL_LABELS.get(kind, kind):<12}" + "  ".join(f"{k} {v}" for k, v in row.items()))
     return "\n".join(lines)
 
 
@@ -337,90 +344,100 @@ def cmd_serve(a: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tracuu", description="Tra cứu văn bản Đảng và Nhà nước: tìm theo nghĩa, "
-                                "trích dẫn đúng nguyên văn.")
-    p.add_argument("--version", action="version", version=f"tracuu {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = VietnameseParser(prog="tracuu", description="Tra cứu văn bản Đảng và Nhà nước: tìm theo nghĩa, trích dẫn "
+                         "đúng nguyên văn.", epilog=f"Trợ giúp của từng lệnh: tracuu LỆNH --help. Chỉ mục mặc định: "
+                         f"{DEFAULT_INDEX} (hoặc $TRACUU_INDEX).")
+    p.add_argument("--version", action="version", version=f"tracuu {__version__}", help="in số phiên bản rồi thoát")
+    sub = p.add_subparsers(dest="command", required=True, title="lệnh", metavar="LỆNH")
 
     def verb(name: str, func, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.set_defaults(func=func)
-        sp.add_argument("--index", default=DEFAULT_INDEX,
-                        help=f"index folder, milvus://host:19530/name or file.db[/name] "
-                             f"(default {DEFAULT_INDEX}, or $TRACUU_INDEX)")
-        sp.add_argument("--json", action="store_true", help="print JSON")
+        sp.add_argument("--index", default=DEFAULT_INDEX, metavar="CHỈ_MỤC",
+                        help=f"thư mục chỉ mục, milvus://host:19530/tên hoặc tệp.db[/tên] "
+                             f"(mặc định {DEFAULT_INDEX}, hoặc $TRACUU_INDEX)")
+        sp.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
         return sp
 
-    b = verb("build", cmd_build, "build (or rebuild) an index from files and folders")
-    b.add_argument("paths", nargs="+", help=".txt .md .html .pdf .docx .jsonl files or folders")
-    b.add_argument("--encoder", default=None, help="e5-small (bundled, default), st:<model or folder>, hashing")
-    b.add_argument("--strict", action="store_true", help="fail (writing nothing) if any file cannot be read")
-    b.add_argument("--thesaurus", metavar="FILE", default=None,
-                   help="your own synonym rules (`người tài, nhân tài` or `đốt lò => phòng chống tham nhũng`, one a "
-                        "line), added to the bundled thesaurus and saved in the index")
-    b.add_argument("--query-as-passage", type=float, default=0.0, metavar="WEIGHT",
-                   help="dense search also reads each query as a passage, with this weight (1 for long questions, "
-                        "as in legal Q&A; doubles query encoding time)")
-    ad = verb("add", cmd_add, "add new or changed documents to an index (unchanged ones are not re-encoded)")
-    ad.add_argument("paths", nargs="+", help=".txt .md .html .pdf .docx .jsonl files or folders")
-    rm = verb("remove", cmd_remove, "remove documents from an index by id")
-    rm.add_argument("documents", nargs="+", help="document ids as shown by tracuu info")
-    verb("info", cmd_info, "show an index's manifest and documents")
-    ds = verb("documents", cmd_documents, "list documents with their number, type, issuer and date")
-    ds.add_argument("--filter", action="append", default=[],
-                    help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
-    s = verb("search", cmd_search, "search passages; --queries FILE.jsonl for a batch (one JSON line per query)")
-    s.add_argument("query", nargs="?", help="the question, with or without diacritics")
-    s.add_argument("-k", type=_k, default=10, help=f"number of hits, 1 to {MAX_PAGE} (default 10)")
-    s.add_argument("--explain", action="store_true", help="show each hit's lexical and dense ranks and scores")
+    def filters(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--filter", action="append", default=[], metavar="KHOÁ=GIÁ_TRỊ", help=FILTER_HELP)
+
+    def documents(sp: argparse.ArgumentParser, what: str) -> None:
+        sp.add_argument("--document", action="append", default=[], metavar="MÃ_VĂN_BẢN",
+                        help=f"chỉ {what} trong văn bản có mã này (dùng nhiều lần được)")
+
+    paths_help = "các tệp .txt .md .html .pdf .docx .jsonl, hoặc thư mục chứa chúng"
+    b = verb("build", cmd_build, "tạo (hoặc tạo lại) chỉ mục từ các tệp và thư mục")
+    b.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help=paths_help)
+    b.add_argument("--encoder", default=None, metavar="BỘ_MÃ_HOÁ", help=f"bộ mã hoá: {ENCODERS_HELP}")
+    b.add_argument("--strict", action="store_true", help="dừng lại (không ghi gì) nếu có tệp không đọc được")
+    b.add_argument("--thesaurus", metavar="TỆP", default=None,
+                   help="quy tắc đồng nghĩa của riêng bạn (`người tài, nhân tài` hoặc `đốt lò => phòng chống tham "
+                        "nhũng`, mỗi dòng một quy tắc), thêm vào từ điển đồng nghĩa có sẵn và lưu trong chỉ mục")
+    b.add_argument("--query-as-passage", type=float, default=0.0, metavar="TRỌNG_SỐ",
+                   help="tìm theo ngữ nghĩa còn đọc mỗi câu hỏi như một đoạn văn, với trọng số này (1 cho câu hỏi "
+                        "dài, như hỏi đáp pháp luật; thời gian mã hoá câu hỏi tăng gấp đôi)")
+    ad = verb("add", cmd_add, "thêm văn bản mới hoặc đã sửa vào chỉ mục (văn bản không đổi không phải mã hoá lại)")
+    ad.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help=paths_help)
+    rm = verb("remove", cmd_remove, "xoá văn bản khỏi chỉ mục theo mã")
+    rm.add_argument("documents", nargs="+", metavar="MÃ_VĂN_BẢN",
+                    help="mã văn bản, như tracuu info hoặc tracuu documents in ra")
+    verb("info", cmd_info, "xem thông tin chỉ mục (manifest) và các văn bản trong đó")
+    ds = verb("documents", cmd_documents, "liệt kê văn bản cùng số hiệu, loại, cơ quan ban hành và ngày")
+    filters(ds)
+    s = verb("search", cmd_search, "tìm đoạn văn; --queries TỆP.jsonl để tìm hàng loạt (mỗi câu hỏi một dòng JSON)")
+    s.add_argument("query", nargs="?", metavar="CÂU_HỎI", help="câu hỏi, có dấu hoặc không dấu")
+    s.add_argument("-k", type=_k, default=10, help=f"số kết quả, từ 1 đến {MAX_PAGE} (mặc định 10)")
+    s.add_argument("--explain", action="store_true", help="cho xem hạng và điểm theo từ khoá, theo ngữ nghĩa và "
+                   "điểm tổng của từng kết quả")
     s.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid", help=MODES_HELP)
-    s.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
-    s.add_argument("--filter", action="append", default=[],
-                   help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
-    s.add_argument("--queries", help='JSONL file of {"id", "query"} lines')
+    documents(s, "tìm")
+    filters(s)
+    s.add_argument("--queries", metavar="TỆP", help='tệp JSONL, mỗi dòng một {"id", "query"}')
     s.add_argument("--by-document", action="store_true",
-                   help="which documents say it: documents (-k of them) with their best passages and how many of "
-                        "their passages hold every word of the query")
-    q = verb("ask", cmd_ask, "answer a question with verbatim sentences and their citations, or say nothing "
-             "reliable was found")
-    q.add_argument("question", help="the question, with or without diacritics")
-    q.add_argument("-k", type=_k, default=5, help=f"passages to read the answer from, 1 to {MAX_PAGE} (default 5)")
-    q.add_argument("--document", action="append", default=[], help="only this document id (repeatable)")
-    q.add_argument("--filter", action="append", default=[],
-                   help=f"KEY=VALUE on document metadata (repeatable); keys: {FILTER_KEYS}")
-    q.add_argument("--include-commentary", action="store_true", help="also read commentary and web pages' "
-                   "introductions (left out by default; labelled when used)")
-    qt = verb("quotes", cmd_quotes, "quotable sentences on a topic, verbatim, each with a ready-to-paste citation")
-    qt.add_argument("topic", help="the topic, e.g. \"chuyển đổi số\"")
-    qt.add_argument("-k", type=_k, default=5, help=f"number of quotes, 1 to {MAX_PAGE} (default 5)")
-    qt.add_argument("--type", help="document type code or name (NQ, Nghị quyết, KL, news...)")
-    qt.add_argument("--issuer", help="issuing body, or part of its name (Bộ Chính trị, Chính phủ...)")
-    qt.add_argument("--date-from", help="only documents dated on or after YYYY-MM-DD")
-    qt.add_argument("--date-to", help="only documents dated on or before YYYY-MM-DD")
-    qt.add_argument("--include-commentary", action="store_true", help="also quote commentary and web pages' "
-                    "introductions (left out by default; labelled when used)")
-    sh = verb("show", cmd_show, "show a passage (by the id printed by search, ask or quotes) with its neighbours")
-    sh.add_argument("passage_id", help="a passage id, as printed by search, ask or quotes")
-    sh.add_argument("--before", type=int, default=1, help="passages before it (default 1)")
-    sh.add_argument("--after", type=int, default=1, help="passages after it (default 1)")
-    e = verb("eval", cmd_eval, "evaluate retrieval on BEIR qrels or on gold snippets (party-dev format)")
-    e.add_argument("--corpus", nargs="+", help="documents to build a temporary index from (e.g. corpus.jsonl)")
-    e.add_argument("--queries", help="BEIR queries.jsonl")
-    e.add_argument("--qrels", help="BEIR qrels.tsv")
-    e.add_argument("--gold", help="party-dev style JSONL: query, gold snippets, kind")
+                   help="văn bản nào nói về nội dung này: các văn bản (-k văn bản) kèm những đoạn phù hợp nhất, và "
+                        "số đoạn của mỗi văn bản có đủ mọi từ của câu hỏi")
+    q = verb("ask", cmd_ask, "trả lời câu hỏi bằng những câu nguyên văn kèm trích dẫn, hoặc báo không tìm thấy gì "
+             "đủ tin cậy")
+    q.add_argument("question", metavar="CÂU_HỎI", help="câu hỏi, có dấu hoặc không dấu")
+    q.add_argument("-k", type=_k, default=5, help=f"số đoạn đọc để tìm câu trả lời, từ 1 đến {MAX_PAGE} (mặc định 5)")
+    documents(q, "đọc")
+    filters(q)
+    q.add_argument("--include-commentary", action="store_true", help="đọc cả bình luận và lời giới thiệu của trang "
+                   "đăng tải (mặc định bỏ qua; có nhãn khi dùng)")
+    qt = verb("quotes", cmd_quotes, "những câu đáng trích về một chủ đề, nguyên văn, mỗi câu kèm trích dẫn sẵn để dán")
+    qt.add_argument("topic", metavar="CHỦ_ĐỀ", help="chủ đề, ví dụ \"chuyển đổi số\"")
+    qt.add_argument("-k", type=_k, default=5, help=f"số câu trích, từ 1 đến {MAX_PAGE} (mặc định 5)")
+    qt.add_argument("--type", metavar="LOẠI", help="mã hoặc tên loại văn bản (NQ, Nghị quyết, KL, news...)")
+    qt.add_argument("--issuer", metavar="CƠ_QUAN", help="cơ quan ban hành, hoặc một phần tên (Bộ Chính trị, Chính "
+                    "phủ...)")
+    qt.add_argument("--date-from", metavar="NGÀY", help="chỉ văn bản ban hành từ ngày YYYY-MM-DD trở đi")
+    qt.add_argument("--date-to", metavar="NGÀY", help="chỉ văn bản ban hành đến hết ngày YYYY-MM-DD")
+    qt.add_argument("--include-commentary", action="store_true", help="trích cả bình luận và lời giới thiệu của "
+                    "trang đăng tải (mặc định bỏ qua; có nhãn khi dùng)")
+    sh = verb("show", cmd_show, "xem một đoạn (theo mã mà search, ask hoặc quotes in ra) cùng các đoạn liền kề")
+    sh.add_argument("passage_id", metavar="MÃ_ĐOẠN", help="mã đoạn, như search, ask hoặc quotes in ra")
+    sh.add_argument("--before", type=int, default=1, metavar="SỐ", help="số đoạn đứng trước (mặc định 1)")
+    sh.add_argument("--after", type=int, default=1, metavar="SỐ", help="số đoạn đứng sau (mặc định 1)")
+    e = verb("eval", cmd_eval, "đánh giá kết quả tìm trên qrels BEIR hoặc trên các đoạn trích chuẩn (định dạng "
+             "party-dev)")
+    e.add_argument("--corpus", nargs="+", metavar="ĐƯỜNG_DẪN",
+                   help="văn bản để tạo một chỉ mục tạm (ví dụ corpus.jsonl)")
+    e.add_argument("--queries", metavar="TỆP", help="tệp queries.jsonl của BEIR")
+    e.add_argument("--qrels", metavar="TỆP", help="tệp qrels.tsv của BEIR")
+    e.add_argument("--gold", metavar="TỆP", help="JSONL kiểu party-dev: query, các đoạn trích chuẩn (gold), kind")
     e.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid", help=MODES_HELP)
-    e.add_argument("--encoder", default=None,
-                   help="encoder for the temporary index: e5-small (bundled, default), st:<model or folder>, hashing")
-    e.add_argument("--query-as-passage", type=float, default=None, metavar="WEIGHT",
-                   help="search with this weight for reading each query as a passage too (default: the index's)")
-    sv = verb("serve", cmd_serve, "serve the HTTP API and the web page (writes need $TRACUU_API_TOKEN)")
-    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    sv.add_argument("--encoder-threads", type=int, default=None,
-                    help="threads per query encoding (default 1, or $OMP_NUM_THREADS)")
-    sv.add_argument("--allowed-hosts", default=None, metavar="NAMES",
-                    help="comma-separated Host names to answer besides the bind address and localhost "
-                         "(default $TRACUU_ALLOWED_HOSTS; '*' for any)")
+    e.add_argument("--encoder", default=None, metavar="BỘ_MÃ_HOÁ", help=f"bộ mã hoá cho chỉ mục tạm: {ENCODERS_HELP}")
+    e.add_argument("--query-as-passage", type=float, default=None, metavar="TRỌNG_SỐ",
+                   help="tìm với trọng số này cho việc đọc cả câu hỏi như một đoạn văn (mặc định: theo chỉ mục)")
+    sv = verb("serve", cmd_serve, "chạy HTTP API và trang web (muốn ghi cần $TRACUU_API_TOKEN)")
+    sv.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, metavar="CỔNG", help="cổng (mặc định 8000)")
+    sv.add_argument("--encoder-threads", type=int, default=None, metavar="SỐ_LUỒNG",
+                    help="số luồng cho mỗi lần mã hoá câu hỏi (mặc định 1, hoặc $OMP_NUM_THREADS)")
+    sv.add_argument("--allowed-hosts", default=None, metavar="TÊN_MÁY",
+                    help="các tên máy (Host) được trả lời ngoài địa chỉ lắng nghe và localhost, cách nhau bằng dấu "
+                         "phẩy (mặc định $TRACUU_ALLOWED_HOSTS; '*' cho mọi tên)")
     return p
 
 
@@ -433,8 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(file=sys.stderr)
         print(f"tracuu: {exc.message}", file=sys.stderr)
         if exc.fix:
-            print(f"  fix: {exc.fix}", file=sys.stderr)
+            print(f"  {FIX_LABEL}{exc.fix}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ntracuu: interrupted; the index is as it was before this command", file=sys.stderr)
+        print("\ntracuu: đã dừng; chỉ mục vẫn như trước lệnh này", file=sys.stderr)
         return 130

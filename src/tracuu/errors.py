@@ -1,7 +1,19 @@
-"""The one error tree of tracuu: every failure a user can meet, with its context and its fix."""
+"""The one error tree of tracuu: every failure a user can meet, with its context and its fix.
+
+Messages and fixes are Vietnamese, like everything else a person reads from the CLI, the API and the web page; the
+commands a fix names are exact (tests run them). Class and field names stay English: they are identifiers.
+"""
 from __future__ import annotations
 
 from pathlib import Path
+
+# What a fix says for an index that has to be rebuilt; <văn bản của bạn> is the user's files or folders.
+REBUILD = "tạo lại chỉ mục: tracuu build <văn bản của bạn> --index {}"
+
+
+def thousands(n: int) -> str:
+    """A count as Vietnamese writes it, dots between thousands: 20.000.000 (a comma there reads as a decimal)."""
+    return f"{n:,}".replace(",", ".")
 
 
 class TracuuError(Exception):
@@ -33,7 +45,6 @@ class PathNotFoundError(TracuuError):
     http_status = 404
 
     def __init__(self, path: str) -> None:
-        # Vietnamese like the rest of the CLI's words: "no such file or folder".
         super().__init__(f"{path}: không có tệp hoặc thư mục",
                          fix=f"kiểm tra lại đường dẫn; xem thư mục chứa nó có gì: ls {Path(path).parent}")
         self.path = path
@@ -44,8 +55,8 @@ class IndexNotFoundError(TracuuError):
 
     def __init__(self, path: str) -> None:
         super().__init__(
-            f"no index at {path}",
-            fix=f"build one first: tracuu build corpus/ --index {path}",
+            f"không có chỉ mục tại {path}",
+            fix=f"tạo chỉ mục trước: tracuu build corpus/ --index {path}",
         )
         self.path = path
 
@@ -57,8 +68,8 @@ class IndexVersionError(TracuuError):
 
     def __init__(self, path: str, found: int, expected: int) -> None:
         super().__init__(
-            f"index {path} has format version {found}, this tracuu reads version {expected}",
-            fix=f"rebuild it: tracuu build <your documents> --index {path}",
+            f"chỉ mục {path} có định dạng phiên bản {found}, bản tracuu này chỉ đọc được phiên bản {expected}",
+            fix=REBUILD.format(path),
         )
         self.path, self.found, self.expected = path, found, expected
 
@@ -67,10 +78,7 @@ class IndexCorruptError(TracuuError):
     http_status = 409
 
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(
-            f"index {path} is damaged: {reason}",
-            fix=f"rebuild it: tracuu build <your documents> --index {path}",
-        )
+        super().__init__(f"chỉ mục {path} bị hỏng: {reason}", fix=REBUILD.format(path))
         self.path, self.reason = path, reason
 
 
@@ -80,7 +88,8 @@ class IndexBusyError(TracuuError):
     http_status = 409
 
     def __init__(self, path: str) -> None:
-        super().__init__(f"another build or update is writing {path}", fix="wait for it to finish, then retry")
+        super().__init__(f"một lần tạo hoặc cập nhật chỉ mục khác đang ghi vào {path}",
+                         fix="chờ lần đó xong rồi chạy lại")
         self.path = path
 
 
@@ -91,8 +100,9 @@ class EncoderMismatchError(TracuuError):
 
     def __init__(self, path: str, found: str, expected: str) -> None:
         super().__init__(
-            f"index {path} was built with encoder {expected!r}, not {found!r}",
-            fix="open it without choosing an encoder (the manifest names it), or rebuild with the new one",
+            f"chỉ mục {path} được tạo bằng bộ mã hoá {expected!r}, không phải {found!r}",
+            fix="mở chỉ mục mà không chọn bộ mã hoá (manifest của chỉ mục đã ghi tên nó), "
+                "hoặc tạo lại chỉ mục bằng bộ mã hoá mới",
         )
         self.path, self.found, self.expected = path, found, expected
 
@@ -101,14 +111,14 @@ class EncoderUnavailableError(TracuuError):
     """The chosen encoder cannot be loaded here (missing extra, missing weights)."""
 
     def __init__(self, name: str, reason: str, *, fix: str = "") -> None:
-        super().__init__(f"encoder {name!r} cannot be loaded: {reason}", fix=fix)
+        super().__init__(f"không nạp được bộ mã hoá {name!r}: {reason}", fix=fix)
         self.name, self.reason = name, reason
 
 
 class MissingExtraError(TracuuError):
     def __init__(self, feature: str, extra: str) -> None:
         super().__init__(
-            f"{feature} needs the optional '{extra}' dependencies",
+            f"{feature} cần nhóm gói tuỳ chọn '{extra}'",
             fix=f"pip install 'tracuu[{extra}]'",
         )
         self.feature, self.extra = feature, extra
@@ -118,7 +128,8 @@ class DocumentNotFoundError(TracuuError):
     http_status = 404
 
     def __init__(self, document_id: str) -> None:
-        super().__init__(f"no document {document_id!r} in the index", fix="list them with: tracuu documents")
+        super().__init__(f"không có văn bản {document_id!r} trong chỉ mục",
+                         fix="xem danh sách văn bản: tracuu documents")
         self.document_id = document_id
 
 
@@ -126,7 +137,8 @@ class PassageNotFoundError(TracuuError):
     http_status = 404
 
     def __init__(self, passage_id: str) -> None:
-        super().__init__(f"no passage {passage_id!r} in the index", fix="take a passage id from a search result")
+        super().__init__(f"không có đoạn {passage_id!r} trong chỉ mục",
+                         fix="lấy mã đoạn từ một kết quả tìm kiếm")
         self.passage_id = passage_id
 
 
@@ -135,8 +147,8 @@ class NothingIndexedError(TracuuError):
 
     def __init__(self, paths: list[str], failures: int) -> None:
         super().__init__(
-            f"nothing could be indexed from {', '.join(paths)} ({failures} file(s) failed)",
-            fix="point the build at .txt, .md, .html, .pdf, .docx or .jsonl files with a text layer",
+            f"không đưa được văn bản nào vào chỉ mục từ {', '.join(paths)} ({failures} tệp không đọc được)",
+            fix="chỉ cho lệnh build các tệp .txt, .md, .html, .pdf, .docx hoặc .jsonl có lớp văn bản",
         )
         self.paths, self.failures = paths, failures
 
@@ -162,8 +174,8 @@ class StrictBuildError(TracuuError):
     def __init__(self, failures: list[tuple[str, str]]) -> None:
         first = failures[0]
         super().__init__(
-            f"{len(failures)} file(s) could not be read (first: {first[0]}: {first[1]}); nothing was written",
-            fix="fix or remove those files, or build without --strict",
+            f"{len(failures)} tệp không đọc được (tệp đầu tiên: {first[0]}: {first[1]}); chưa ghi gì cả",
+            fix="sửa hoặc bỏ các tệp đó, hoặc chạy build không có --strict",
         )
         self.failures = failures
 
@@ -174,9 +186,8 @@ class BackendUnavailableError(TracuuError):
     http_status = 503
 
     def __init__(self, uri: str, reason: str) -> None:
-        super().__init__(f"index server {uri} failed: {reason}",
-                         fix="check that the server is running and that host, port and token in the URI are right, "
-                             "then retry")
+        super().__init__(f"máy chủ chỉ mục {uri} lỗi: {reason}",
+                         fix="kiểm tra máy chủ đang chạy và host, cổng, token trong URI là đúng, rồi thử lại")
         self.uri, self.reason = uri, reason
 
 
@@ -186,8 +197,6 @@ class CollectionMismatchError(TracuuError):
     http_status = 409
 
     def __init__(self, uri: str, what: str, found: object, expected: object) -> None:
-        super().__init__(
-            f"index {uri} has {what} {found!r}, this tracuu expects {expected!r}",
-            fix=f"rebuild it: tracuu build <your documents> --index {uri}",
-        )
+        super().__init__(f"chỉ mục {uri} có {what} {found!r}, bản tracuu này cần {expected!r}",
+                         fix=REBUILD.format(uri))
         self.uri, self.what, self.found, self.expected = uri, what, found, expected

@@ -34,9 +34,10 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
             try:
                 row = json.loads(line)
             except ValueError as exc:
-                raise InputFileError(str(path), n, f"not valid JSON: {exc}", fix="one JSON object per line") from exc
+                raise InputFileError(str(path), n, f"không phải JSON hợp lệ: {exc}",
+                                     fix="mỗi dòng một đối tượng JSON") from exc
             if not isinstance(row, dict):
-                raise InputFileError(str(path), n, "not a JSON object", fix="one JSON object per line")
+                raise InputFileError(str(path), n, "không phải đối tượng JSON", fix="mỗi dòng một đối tượng JSON")
             rows.append(row)
     return rows
 
@@ -48,7 +49,7 @@ def read_queries(path: str | Path) -> list[tuple[str, str]]:
         qid = row.get("_id", row.get("id"))
         text = row.get("text", row.get("query"))
         if qid is None or not isinstance(text, str):
-            raise InputFileError(str(path), n, "needs an id (`_id` or `id`) and a text (`text` or `query`)")
+            raise InputFileError(str(path), n, "cần có mã (`_id` hoặc `id`) và nội dung (`text` hoặc `query`)")
         out.append((str(qid), text))
     return out
 
@@ -61,7 +62,7 @@ def read_qrels(path: str | Path) -> dict[str, set[str]]:
             if n == 1 and row and row[0] == "query-id":
                 continue
             if len(row) < 2:
-                raise InputFileError(str(path), n, "expected query-id<TAB>corpus-id[<TAB>score]")
+                raise InputFileError(str(path), n, "cần dạng query-id<TAB>corpus-id[<TAB>score]")
             if len(row) < 3 or float(row[2]) > 0:
                 qrels[row[0]].add(row[1])
     return dict(qrels)
@@ -113,7 +114,7 @@ def read_gold(path: str | Path) -> list[GoldQuestion]:
     out = []
     for n, row in enumerate(read_jsonl(path), start=1):
         if "query" not in row or not isinstance(row.get("gold", []), list):
-            raise InputFileError(str(path), n, "needs `query` and a `gold` list of snippets")
+            raise InputFileError(str(path), n, "cần có `query` và danh sách đoạn trích `gold`")
         out.append(GoldQuestion(str(row.get("id", n)), row["query"], tuple(row.get("gold", [])),
                                 row.get("kind", "question")))
     return out

@@ -233,9 +233,9 @@ class Index:
         their best hit, each with its `per_document` best hits and how many of its passages hold every content
         word of the query (`count`; "2045" -> the passages with 2045) or are among the results at all."""
         if not isinstance(per_document, int) or not 1 <= per_document <= 20:
-            raise InvalidQueryError("per_document", f"must be between 1 and 20, got {per_document!r}")
+            raise InvalidQueryError("per_document", f"phải từ 1 đến 20, nhận được {per_document!r}")
         if not isinstance(passages, int) or not 1 <= passages <= MAX_K:
-            raise InvalidQueryError("passages", f"must be between 1 and {MAX_K}, got {passages!r}")
+            raise InvalidQueryError("passages", f"phải từ 1 đến {MAX_K}, nhận được {passages!r}")
         # Copies stay apart: NQ 57 as its own file and inside a compilation are two documents that say it.
         hits = self.search(query, max(passages, k), mode=mode, documents=documents, filters=filters,
                            collapse_copies=False)
@@ -255,7 +255,7 @@ class Index:
         """Quotable, self-contained sentences on `topic`, verbatim and cited, official documents first;
         commentary and a page's introduction only with `include_commentary`."""
         if not isinstance(k, int) or not 1 <= k <= MAX_PAGE:
-            raise InvalidQueryError("k", f"must be between 1 and {MAX_PAGE}, got {k!r}")
+            raise InvalidQueryError("k", f"phải từ 1 đến {MAX_PAGE}, nhận được {k!r}")
         return quoting.quotes(self, topic, k, doc_type=doc_type, issuer=issuer, date_from=date_from,
                               date_to=date_to, include_commentary=include_commentary)
 
@@ -406,13 +406,13 @@ def open_index(path: str | Path, *, encoder: Encoder | str | None = None) -> Ind
 
 def _check_query(query: str, k: int, mode: str) -> str:
     if not isinstance(query, str) or not query.strip():
-        raise InvalidQueryError("query", "is empty", fix="type a few words, with or without diacritics")
+        raise InvalidQueryError("query", "câu hỏi trống", fix="gõ vài từ, có dấu hoặc không dấu")
     if len(query) > MAX_QUERY_CHARS:
-        raise InvalidQueryError("query", f"is {len(query)} characters long, the limit is {MAX_QUERY_CHARS}",
-                                fix="shorten the question")
+        raise InvalidQueryError("query", f"dài {len(query)} ký tự, giới hạn là {MAX_QUERY_CHARS}",
+                                fix="rút ngắn câu hỏi")
     if not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise InvalidQueryError("k", f"must be between 1 and {MAX_K}, got {k!r}")
+        raise InvalidQueryError("k", f"phải từ 1 đến {MAX_K}, nhận được {k!r}")
     if mode not in MODES:
-        raise InvalidQueryError("mode", f"must be one of {', '.join(MODES)}, got {mode!r}")
+        raise InvalidQueryError("mode", f"phải là một trong {', '.join(MODES)}, nhận được {mode!r}")
     return query.strip()
 

@@ -83,6 +83,17 @@ def test_search_limits_answer_422_with_error_and_fix(client, params, field):
     assert _error(client.get("/search", params=params), 422)["error"].startswith(field)
 
 
+def test_refusals_are_worded_in_vietnamese(client):
+    """Pydantic's and Starlette's own refusals reach the page in its language, fields and values named as sent."""
+    assert _error(client.get("/search", params={"q": "x", "k": 0}), 422) == {
+        "error": "k: phải lớn hơn hoặc bằng 1", "fix": "xem mô tả yêu cầu tại /docs"}
+    assert _error(client.get("/search", params={"q": "x", "mode": "bm"}), 422)["error"] == \
+        "mode: phải là một trong: 'hybrid', 'lexical' hoặc 'dense'"
+    assert _error(client.get("/search"), 422)["error"] == "q: thiếu (bắt buộc)"
+    assert _error(client.get("/khong-co"), 404)["error"] == "không có địa chỉ này"
+    assert _error(client.get("/documents/khong-co.txt"), 404)["error"] == "không có văn bản 'khong-co.txt' trong chỉ mục"
+
+
 def test_documents_paginated_and_ids_with_slash_and_hash(client):
     page = client.get("/documents", params={"limit": 2}).json()
     assert page["total"] == 3 and len(page["documents"]) == 2 and page["offset"] == 0
@@ -139,7 +150,7 @@ def test_ask_and_quotes_answer_501_when_the_library_lacks_them(index_path):
 
     app = create_app(index_path, token="", index=WithoutAnswers(tracuu.Index.open(index_path)))
     client = TestClient(app)
-    assert "not available" in _error(client.post("/ask", json={"question": "tuổi thọ"}), 501)["error"]
+    assert "chưa có ask" in _error(client.post("/ask", json={"question": "tuổi thọ"}), 501)["error"]
     _error(client.get("/quotes", params={"topic": "chuyển đổi số"}), 501)
     assert client.get("/info").json()["features"] == {"ask": False, "quotes": False, "writes": False}
 
@@ -240,7 +251,7 @@ def test_nul_and_control_characters_are_dropped():
 
 def test_unsupported_type_and_too_large_uploads(index_path, tmp_path):
     client = TestClient(create_app(index_path, token=TOKEN, max_upload_bytes=1000))
-    assert "unsupported file type .exe" in _error(_upload(client, "virus.exe", b"MZ"), 422)["error"]
+    assert "không hỗ trợ loại tệp .exe" in _error(_upload(client, "virus.exe", b"MZ"), 422)["error"]
     _error(_upload(client, "lon.txt", b"a" * 2000), 413)  # cut while copying
     _error(_upload(client, "rat-lon.txt", b"a" * 200_000), 413)  # refused from Content-Length
     _error(_upload(client, "rong.txt", b""), 422)
@@ -270,7 +281,7 @@ def tiny_pdf(text: str) -> bytes:
 
 def test_a_corrupt_upload_loses_nothing(client, index_path):
     body = _error(_upload(client, "bao-cao.pdf", b"%PDF-1.7 garbage"), 422)
-    assert "bao-cao.pdf" in body["error"] and "index is unchanged" in body["error"]
+    assert "bao-cao.pdf" in body["error"] and "chỉ mục không thay đổi" in body["error"]
     _error(_upload(client, "bao-cao.docx", b"PK\x03\x04 not really a zip"), 422)
     assert client.get("/documents").json()["total"] == 3
     assert not any((index_path / "uploads").iterdir())

@@ -40,10 +40,10 @@ def test_a_compilation_is_split_into_exact_slices():
     assert [m["kind"] for m in metas] == ["official", "official", "official", "commentary"]
     assert parts[1].title.startswith("Kết luận số 69-KL/TW ngày 11/01/2024 của Bộ Chính trị")
     start = len("\n" + NQ)
-    assert f"lines {text[:start].count(chr(10)) + 1}-" in parts[1].warnings[-1]
-    assert f"characters {start}-{start + len(KL)}" in parts[1].warnings[-1]
+    assert f"dòng {text[:start].count(chr(10)) + 1}-" in parts[1].warnings[-1]
+    assert f"ký tự {start}-{start + len(KL)}" in parts[1].warnings[-1]
     assert "/data/tuyen-tap.md" in parts[1].warnings[-1]
-    assert "commentary" in parts[3].warnings[-1] and "commentary" not in parts[2].warnings[-1]
+    assert "bình luận" in parts[3].warnings[-1] and "bình luận" not in parts[2].warnings[-1]
 
 
 def test_a_letterhead_alone_opens_a_document():

@@ -59,7 +59,7 @@ def test_cp1258_is_read_with_a_warning_and_cleans_to_nfc(tmp_path: Path):
 
 
 def test_undecodable_bytes():
-    with pytest.raises(UnreadableDocumentError, match="not UTF-8"):
+    with pytest.raises(UnreadableDocumentError, match="không phải văn bản UTF-8"):
         decode(b"\x81\x8d\x8f\x90", "x.txt")
 
 
@@ -119,8 +119,8 @@ def test_every_failure_is_reported_and_reading_goes_on(tmp_path: Path):
     assert [d.key for d in docs] == ["a.txt", "z.md"]
     reasons = {Path(e.path).name: e for e in errors}
     assert set(reasons) == {"anh.png", "rong.txt", "rong.md", "hong.pdf", "hong.docx"}
-    assert reasons["anh.png"].reason == "unsupported file type .png" and ".docx" in reasons["anh.png"].fix
-    assert reasons["rong.txt"].reason == reasons["rong.md"].reason == "empty"
+    assert reasons["anh.png"].reason == "không hỗ trợ loại tệp .png" and ".docx" in reasons["anh.png"].fix
+    assert reasons["rong.txt"].reason == reasons["rong.md"].reason == "tệp trống"
     assert "PDF" in reasons["hong.pdf"].reason
     assert "docx" in reasons["hong.docx"].reason
     assert all(str(root) in e.path for e in errors)
@@ -130,7 +130,7 @@ def test_every_failure_is_reported_and_reading_goes_on(tmp_path: Path):
 
 def test_read_file_raises(tmp_path: Path):
     (tmp_path / "rong.txt").write_text("", encoding="utf-8")
-    with pytest.raises(UnreadableDocumentError, match="rong.txt: empty"):
+    with pytest.raises(UnreadableDocumentError, match="rong.txt: tệp trống"):
         read_file(tmp_path / "rong.txt", "rong.txt")
 
 
@@ -220,7 +220,7 @@ def test_pdf_without_text_layer(tmp_path: Path):
     writer.add_blank_page(612, 792)
     writer.write(tmp_path / "scan.pdf")
     _, (error,) = read_all(tmp_path / "scan.pdf")
-    assert error.reason == "no text layer (scanned?)" and "ocrmypdf" in error.fix
+    assert error.reason == "không có lớp văn bản (bản quét?)" and "ocrmypdf" in error.fix
 
 
 def test_pdf_with_some_blank_pages_warns(tmp_path: Path):
@@ -228,7 +228,7 @@ def test_pdf_with_some_blank_pages_warns(tmp_path: Path):
     writer.add_blank_page(612, 792)
     writer.write(tmp_path / "mot-phan.pdf")
     (document,) = read_file(tmp_path / "mot-phan.pdf", "mot-phan.pdf")
-    assert "page(s) 2" in document.warnings[0]
+    assert "trang 2 không có lớp văn bản" in document.warnings[0]
 
 
 def test_encrypted_pdf(tmp_path: Path):
@@ -236,7 +236,7 @@ def test_encrypted_pdf(tmp_path: Path):
     writer.encrypt("mat-khau")
     writer.write(tmp_path / "mat.pdf")
     _, (error,) = read_all(tmp_path / "mat.pdf")
-    assert error.reason == "encrypted PDF" and "qpdf --decrypt" in error.fix
+    assert error.reason == "PDF có mật khẩu (bị mã hoá)" and "qpdf --decrypt" in error.fix
 
 
 # -- DOCX ------------------------------------------------------------------------------------------------
@@ -309,4 +309,4 @@ def test_docx_failures(tmp_path: Path):
     (tmp_path / "xml-hong.docx").write_bytes(make_docx("<w:p>"))
     _, errors = read_all(tmp_path)
     assert {Path(e.path).name: e.reason.split(":")[0] for e in errors} == {
-        "rong.docx": "empty", "thieu.docx": "corrupt .docx", "xml-hong.docx": "corrupt .docx"}
+        "rong.docx": "tệp trống", "thieu.docx": ".docx bị hỏng", "xml-hong.docx": ".docx bị hỏng"}

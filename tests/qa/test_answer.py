@@ -135,7 +135,7 @@ def test_cli_ask_quotes_show(tmp_path, docs_dir, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert quotes[0]["passage_id"] in [p["id"] for p in shown["passages"]]
     assert main(["show", "nope", "--index", str(root)]) == 2
-    assert "no passage" in capsys.readouterr().err
+    assert "không có đoạn" in capsys.readouterr().err
 
 
 def test_an_abbreviation_is_covered_by_its_full_form(shared_index):

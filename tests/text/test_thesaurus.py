@@ -69,7 +69,7 @@ def test_a_malformed_user_rule_names_its_line(tmp_path: Path):
     assert err.value.line == 3 and err.value.fix
     lonely = tmp_path / "mot.txt"
     lonely.write_text("chỉ một cụm\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="at least two phrases"):
+    with pytest.raises(InputFileError, match="ít nhất hai cụm từ"):
         thesaurus.read_user_file(lonely)
 
 

@@ -38,13 +38,13 @@ class Manifest:
         try:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise IndexCorruptError(index_path, f"{MANIFEST} is missing") from exc
+            raise IndexCorruptError(index_path, f"thiếu {MANIFEST}") from exc
         except (OSError, ValueError) as exc:
-            raise IndexCorruptError(index_path, f"{MANIFEST} cannot be read: {exc}") from exc
+            raise IndexCorruptError(index_path, f"không đọc được {MANIFEST}: {exc}") from exc
         version = data.get("format_version")
         if version != FORMAT_VERSION:
             raise IndexVersionError(index_path, version if isinstance(version, int) else -1, FORMAT_VERSION)
         try:
             return cls(**data)
         except TypeError as exc:
-            raise IndexCorruptError(index_path, f"{MANIFEST} has unexpected fields: {exc}") from exc
+            raise IndexCorruptError(index_path, f"{MANIFEST} có trường lạ: {exc}") from exc

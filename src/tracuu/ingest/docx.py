@@ -23,7 +23,7 @@ def docx_text(path: Path, budget: ReadBudget) -> tuple[str, str]:
             core = read_member(archive, "docProps/core.xml", str(path), budget) \
                 if "docProps/core.xml" in archive.namelist() else b""
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
-        raise UnreadableDocumentError(str(path), f"corrupt .docx: {exc}", fix="open and save it again in Word") from exc
+        raise UnreadableDocumentError(str(path), f".docx bị hỏng: {exc}", fix="mở và lưu lại trong Word") from exc
     lines = _docx_blocks(body) if body is not None else []
     return "\n".join(lines), _docx_core_title(core)
 

@@ -119,8 +119,8 @@ def read_entries(paths: Sequence[str | Path], previous: KnownDocuments, encoder:
     hashes: dict[str, str] = {}
     for item in documents_under(paths, log):
         if item.key in entries:
-            log.failures.append((item.source, f"same document id {item.key!r} as {entries[item.key].doc.source}; "
-                                 "build from one common folder so ids differ"))
+            log.failures.append((item.source, f"trùng mã văn bản {item.key!r} với {entries[item.key].doc.source}; "
+                                 "hãy tạo chỉ mục từ một thư mục chung để các mã khác nhau"))
             continue
         if item.source not in hashes:
             hashes[item.source] = file_hash(item.source) if item.format != "jsonl" else ""

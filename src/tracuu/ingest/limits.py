@@ -10,7 +10,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from tracuu.errors import UnreadableDocumentError
+from tracuu.errors import UnreadableDocumentError, thousands
 
 _CHUNK = 1 << 16
 
@@ -27,10 +27,10 @@ class ReadBudget:
     ratio_from: int = 1024 * 1024
     max_documents: int = 1_000_000  # lines of one .jsonl
 
-    def chars(self, path: str, count: int, what: str = "text") -> None:
+    def chars(self, path: str, count: int, what: str = "nội dung") -> None:
         if count > self.max_chars:
-            raise UnreadableDocumentError(path, f"its {what} is over {self.max_chars:,} characters, the reading budget",
-                                          fix="split it into smaller documents")
+            raise UnreadableDocumentError(path, f"{what} dài hơn {thousands(self.max_chars)} ký tự, vượt hạn mức đọc",
+                                          fix="chia thành các văn bản nhỏ hơn")
 
 
 DEFAULT = ReadBudget()
@@ -39,24 +39,24 @@ DEFAULT = ReadBudget()
 def read_member(archive: zipfile.ZipFile, name: str, path: str, budget: ReadBudget) -> bytes:
     """The inflated bytes of `name`, refused from its declared size and again while it inflates (a header can lie)."""
     info = archive.getinfo(name)
-    _check_size(path, name, info.file_size, info.compress_size, budget, "declares")
+    _check_size(path, name, info.file_size, info.compress_size, budget, "khai báo kích thước giải nén")
     out = bytearray()
     with archive.open(info) as member:
         while block := member.read(_CHUNK):
             out += block
-            _check_size(path, name, len(out), info.compress_size, budget, "inflates to")
+            _check_size(path, name, len(out), info.compress_size, budget, "giải nén ra")
     return bytes(out)
 
 
 def _check_size(path: str, name: str, size: int, packed: int, budget: ReadBudget, verb: str) -> None:
     if size > budget.max_unzipped:
         raise UnreadableDocumentError(
-            path, f"{name} {verb} more than {budget.max_unzipped // (1024 * 1024)} MB unzipped (a zip bomb?)",
-            fix="save the document again in Word, or split it")
+            path, f"{name} {verb} hơn {budget.max_unzipped // (1024 * 1024)} MB (bom zip?)",
+            fix="lưu lại văn bản trong Word, hoặc chia nhỏ nó")
     if size > budget.ratio_from and size > budget.max_ratio * max(packed, 1):
         raise UnreadableDocumentError(
-            path, f"{name} {verb} {size / max(packed, 1):.0f} times its compressed size, over the budget of "
-                  f"{budget.max_ratio:.0f} (a zip bomb?)", fix="save the document again in Word, or split it")
+            path, f"{name} {verb} gấp {size / max(packed, 1):.0f} lần kích thước nén, vượt hạn mức "
+                  f"{budget.max_ratio:.0f} lần (bom zip?)", fix="lưu lại văn bản trong Word, hoặc chia nhỏ nó")
 
 
 def sniff(head: bytes, fmt: str, suffix: str) -> tuple[str, str | None]:
@@ -65,9 +65,9 @@ def sniff(head: bytes, fmt: str, suffix: str) -> tuple[str, str | None]:
     Only unambiguous signatures count: a PDF named .txt would otherwise be indexed as PDF syntax.
     """
     if head.startswith(b"%PDF-") and fmt != "pdf":
-        return "pdf", f"named {suffix} but holds a PDF: read as a PDF"
+        return "pdf", f"tên có đuôi {suffix} nhưng nội dung là PDF: đã đọc như PDF"
     if head.startswith(b"PK\x03\x04") and fmt in ("txt", "md", "html", "jsonl"):
-        return "docx", f"named {suffix} but holds a zip archive: read as a .docx"
+        return "docx", f"tên có đuôi {suffix} nhưng nội dung là tệp zip: đã đọc như .docx"
     return fmt, None
 
 

@@ -41,10 +41,10 @@ def split_documents(doc: ExtractedDocument) -> list[ExtractedDocument]:
         start, end = offsets[first], offsets[last]
         text = doc.text[start:end]
         meta = parse_metadata(text)
-        note = f"part {n} of {len(bounds)} of {doc.source or doc.key}: lines {first + 1}-{last}, " \
-               f"characters {start}-{end} of the file"
+        note = f"phần {n}/{len(bounds)} của {doc.source or doc.key}: dòng {first + 1}-{last}, " \
+               f"ký tự {start}-{end} của tệp"
         if first == commentary:
-            note += "; not an official text (commentary after the last signature block)"
+            note += "; không phải văn bản chính thức (bình luận sau phần chữ ký cuối cùng)"
         parts.append(replace(doc, key=f"{doc.key}#{n}", text=text, title=meta.get("title") or doc.title,
                              page_starts=_shift(doc.page_starts, start, end),
                              warnings=doc.warnings + (note,), commentary=first == commentary))

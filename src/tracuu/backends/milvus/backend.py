@@ -15,6 +15,7 @@ from tracuu.backends.base import Documents, Filters, Key, Previous
 from tracuu.backends.manifest import Manifest
 from tracuu.backends.milvus.codec import batches, top_scores
 from tracuu.backends.milvus.filters import filter_expression, parse_uri
+from tracuu.backends.milvus.schema import NOT_TRACUU
 from tracuu.backends.milvus.store import MilvusStore
 from tracuu.backends.writing import encode, manifest, merge_abbreviations, still_valid
 from tracuu.errors import BackendUnavailableError, CollectionMismatchError, IndexNotFoundError
@@ -130,7 +131,7 @@ class MilvusBackend:
         except IndexNotFoundError:
             overwrite = False
         except CollectionMismatchError as exc:
-            if "not a tracuu index" in exc.what:
+            if exc.what == NOT_TRACUU:
                 raise  # someone else's collection: never dropped
             overwrite = True
         # milvus-lite keeps raw vectors (reused by updates) only beside a FLAT index; a server picks its own.

@@ -21,7 +21,7 @@ def pymilvus():
     try:
         import pymilvus as module
     except ImportError:
-        raise MissingExtraError("the Milvus backend", "milvus") from None
+        raise MissingExtraError("chỉ mục trên Milvus", "milvus") from None
     # pymilvus logs every failed RPC at ERROR before raising; our errors say it once, with the fix.
     logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
     return module
@@ -34,7 +34,7 @@ def connect(target: MilvusTarget, timeout: float):
         try:
             import milvus_lite  # noqa: F401  (pymilvus starts it for a .db file)
         except ImportError:
-            raise MissingExtraError("a local milvus-lite index (.db)", "milvus") from None
+            raise MissingExtraError("chỉ mục milvus-lite trên máy (.db)", "milvus") from None
     try:
         # Its own connection alias: pymilvus shares one per URI, and closing any client would close them all.
         return MilvusClient(uri=target.client_uri, token=target.token, timeout=timeout,
@@ -71,8 +71,8 @@ class Caller:
     def __init__(self, client, display: str, *, timeout: float, retries: int, backoff: float,
                  consistency: str) -> None:
         if consistency not in CONSISTENCY_LEVELS:
-            raise InvalidQueryError("consistency", f"must be one of {', '.join(CONSISTENCY_LEVELS)}, "
-                                                   f"got {consistency!r}")
+            raise InvalidQueryError("consistency", f"phải là một trong {', '.join(CONSISTENCY_LEVELS)}, "
+                                                   f"nhận được {consistency!r}")
         self.client, self.display = client, display
         self.timeout, self.retries, self.backoff, self.consistency = timeout, retries, backoff, consistency
 

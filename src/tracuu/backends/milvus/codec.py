@@ -19,19 +19,19 @@ PLACEHOLDER = [0.0, 0.0]
 
 def check_size(value: str, document_id: str, what: str) -> str:
     if len(value) * 4 > MAX_VARCHAR and len(value.encode("utf-8")) > MAX_VARCHAR:
-        raise UnreadableDocumentError(document_id, f"a passage's {what} is over {MAX_VARCHAR} bytes, the most a "
-                                      "Milvus text field holds", fix="split the document into smaller sections")
+        raise UnreadableDocumentError(document_id, f"{what} của một đoạn dài hơn {MAX_VARCHAR} byte, mức tối đa một "
+                                      "trường văn bản của Milvus chứa được", fix="chia văn bản thành các phần nhỏ hơn")
     return value
 
 
 def passage_row(p: Passage, exact: str, folded: str, vector: np.ndarray, metadata: dict[str, Any]) -> dict:
     return {
         "id": p.id, "document_id": p.document_id, "ordinal": p.ordinal, "text": check_size(p.text, p.document_id,
-                                                                                              "text"),
-        "section": list(p.section), "context": check_size(p.context, p.document_id, "context"),
+                                                                                              "nội dung"),
+        "section": list(p.section), "context": check_size(p.context, p.document_id, "ngữ cảnh"),
         "char_start": p.char_start, "char_end": p.char_end, "page": -1 if p.page is None else p.page,
-        "clean_start": p.clean_start, "kind": p.kind, "exact": check_size(exact, p.document_id, "exact tokens"),
-        "folded": check_size(folded, p.document_id, "folded tokens"),
+        "clean_start": p.clean_start, "kind": p.kind, "exact": check_size(exact, p.document_id, "chuỗi từ nguyên dạng"),
+        "folded": check_size(folded, p.document_id, "chuỗi từ bỏ dấu"),
         "vector": np.asarray(vector, dtype=np.float32).tolist(), "filters": filter_values(metadata),
     }
 

@@ -47,8 +47,8 @@ def parse_uri(uri: str, collection: str | None = None) -> MilvusTarget:
         return MilvusTarget(lite["file"], check_collection(name))
     parts = urlsplit(uri)
     if parts.scheme not in ("milvus", "http", "https") or not parts.hostname:
-        raise InvalidQueryError("index", f"{uri!r} is not a Milvus address",
-                                fix="use milvus://host:19530/collection or a local file ending in .db")
+        raise InvalidQueryError("index", f"{uri!r} không phải địa chỉ Milvus",
+                                fix="dùng milvus://host:19530/collection hoặc một tệp trên máy có đuôi .db")
     scheme = "https" if parts.scheme == "https" else "http"
     port = parts.port or 19530
     name = collection or parts.path.strip("/") or DEFAULT_COLLECTION
@@ -58,8 +58,8 @@ def parse_uri(uri: str, collection: str | None = None) -> MilvusTarget:
 
 def check_collection(name: str) -> str:
     if not _COLLECTION.match(name):
-        raise InvalidQueryError("collection", f"{name!r} is not a valid Milvus collection name",
-                                fix="use letters, digits and underscores, starting with a letter")
+        raise InvalidQueryError("collection", f"{name!r} không phải tên collection Milvus hợp lệ",
+                                fix="dùng chữ cái, chữ số và dấu gạch dưới, bắt đầu bằng chữ cái")
     return name
 
 

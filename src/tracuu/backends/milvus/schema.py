@@ -7,6 +7,9 @@ from typing import Any
 
 from tracuu.errors import CollectionMismatchError
 
+# What a collection that is not tracuu's has, in the error that refuses it (and that the backend never drops).
+NOT_TRACUU = "phần mô tả không phải của chỉ mục tracuu"
+
 # 2: passages carry their kind (manifest.py's format 3): a collection without it is refused, not misread.
 FORMAT_VERSION = 2
 INDEX_TYPES = ("AUTOINDEX", "FLAT", "IVF_FLAT")
@@ -55,19 +58,19 @@ class Recorded:
                        str(data.get("index_type", "AUTOINDEX")), int(data["format_version"]),
                        dict(data.get("settings", {})))
         except (ValueError, KeyError, TypeError) as exc:
-            raise CollectionMismatchError(uri, "a description that is not a tracuu index", text[:80],
-                                          "tracuu's settings as JSON") from exc
+            raise CollectionMismatchError(uri, NOT_TRACUU, text[:80],
+                                          "thiết lập của tracuu dạng JSON") from exc
 
     def check(self, uri: str, *, analyzer_version: int, encoder_name: str | None, dim: int | None) -> None:
         """Refuse a collection another analyzer or encoder built: its tokens or vectors would not match ours."""
         if self.format_version != FORMAT_VERSION:
-            raise CollectionMismatchError(uri, "format version", self.format_version, FORMAT_VERSION)
+            raise CollectionMismatchError(uri, "định dạng phiên bản", self.format_version, FORMAT_VERSION)
         if self.analyzer_version != analyzer_version:
-            raise CollectionMismatchError(uri, "analyzer version", self.analyzer_version, analyzer_version)
+            raise CollectionMismatchError(uri, "bộ phân tích phiên bản", self.analyzer_version, analyzer_version)
         if encoder_name is not None and self.encoder_name != encoder_name:
-            raise CollectionMismatchError(uri, "encoder", self.encoder_name, encoder_name)
+            raise CollectionMismatchError(uri, "bộ mã hoá", self.encoder_name, encoder_name)
         if dim is not None and self.dim != dim:
-            raise CollectionMismatchError(uri, "vector dimension", self.dim, dim)
+            raise CollectionMismatchError(uri, "số chiều vectơ", self.dim, dim)
 
 
 def passage_schema(client, recorded: Recorded):
@@ -132,4 +135,4 @@ def check_fields(uri: str, described: dict, expected: dict[str, str], what: str)
     missing = {k: v for k, v in expected.items() if found.get(k) != v}
     if missing:
         name, kind = next(iter(missing.items()))
-        raise CollectionMismatchError(uri, f"{what} field {name!r} of type", found.get(name, "(none)"), kind)
+        raise CollectionMismatchError(uri, f"trường {name!r} của {what} kiểu", found.get(name, "(không có)"), kind)

@@ -53,7 +53,8 @@ class MilvusStore:
                nprobe: int = 32) -> "MilvusStore":
         """Make the collections (or open them if they exist and match; `overwrite` drops them first)."""
         if index_type not in INDEX_TYPES:
-            raise InvalidQueryError("index_type", f"must be one of {', '.join(INDEX_TYPES)}, got {index_type!r}")
+            raise InvalidQueryError("index_type",
+                                    f"phải là một trong {', '.join(INDEX_TYPES)}, nhận được {index_type!r}")
         target = parse_uri(uri, collection)
         recorded = Recorded(analyzer_version, encoder_name, dim, index_type, settings=dict(settings or {}))
         store = cls(connect(target, timeout), target, recorded, consistency=consistency, timeout=timeout,
@@ -102,11 +103,11 @@ class MilvusStore:
             described = self._call("describe_collection", self.passages_collection)
             recorded = Recorded.from_description(described.get("description", ""), self.uri)
             recorded.check(self.uri, analyzer_version=analyzer_version, encoder_name=encoder_name, dim=dim)
-            check_fields(self.uri, described, PASSAGE_FIELDS, "passages")
+            check_fields(self.uri, described, PASSAGE_FIELDS, "bảng đoạn")
             if not self._call("has_collection", self.documents_collection):
-                check_fields(self.uri, {}, DOCUMENT_FIELDS, "documents")
+                check_fields(self.uri, {}, DOCUMENT_FIELDS, "bảng văn bản")
             check_fields(self.uri, self._call("describe_collection", self.documents_collection), DOCUMENT_FIELDS,
-                         "documents")
+                         "bảng văn bản")
             for name in (self.passages_collection, self.documents_collection):
                 self._call("load_collection", name)
         except Exception:
