@@ -37,6 +37,17 @@ GRID = [
     *[(f"thesaurus weight {w}", with_(BASE, synonym_weight=w), None) for w in (0.15, 0.5, 0.8)],
     ("thesaurus also in the dense query", with_(BASE, synonyms_in_dense=True), None),
     *[(f"dense up to {w}", with_(BASE, dense_weight_unmatched=w), None) for w in (1.0, 1.5, 3.0, 5.0)],
+    # A stronger encoder (tracuu-e5) may deserve more weight everywhere, not only where the words do not match.
+    *[(f"dense weight {w}", with_(BASE, dense_weight=w), None) for w in (0.8, 1.0, 1.5)],
+    *[(f"dense weight restored {w}", with_(BASE, dense_weight_restored=w), None) for w in (0.8, 1.0, 1.5)],
+    *[(f"dense {w} / restored {r} / up to {u}", with_(BASE, dense_weight=w, dense_weight_restored=r,
+                                                      dense_weight_unmatched=u), None)
+      for w, r, u in ((1.0, 1.0, 3.0), (1.0, 0.8, 2.0), (0.8, 0.8, 3.0), (1.0, 1.0, 5.0))],
+    *[(f"dense {w} / restored {r} / up to {u} / thesaurus {t}{' in dense' if d else ''}",
+       with_(BASE, dense_weight=w, dense_weight_restored=r, dense_weight_unmatched=u, synonym_weight=t,
+             synonyms_in_dense=d), None)
+      for w, r, u, t, d in ((1.0, 1.0, 3.0, 0.8, False), (1.0, 1.0, 3.0, 0.8, True), (1.0, 1.0, 3.0, 0.5, True),
+                            (1.5, 1.0, 3.0, 0.8, True), (0.5, 0.5, 2.0, 0.8, True), (0.5, 0.5, 2.0, 0.5, False))],
     *[(f"coverage none/full {lo}/{hi}", BASE, (lo, hi)) for lo, hi in ((0.05, 0.15), (0.1, 0.3), (0.15, 0.25),
                                                                           (0.2, 0.2), (0.0, 0.2))],
 ]

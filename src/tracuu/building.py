@@ -37,7 +37,7 @@ def build(paths: Sequence[str | Path], index: str | Path, *, encoder: Encoder | 
     """
     started = time.perf_counter()
     enc = load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
-    settings = settings or SearchSettings()
+    settings = settings or SearchSettings.for_encoder(enc.name)
     analyzer = Analyzer()
     if thesaurus_file is not None:
         analyzer = Analyzer(extra={thesaurus.USER_RULES_KEY: thesaurus.read_user_file(thesaurus_file)})

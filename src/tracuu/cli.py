@@ -17,6 +17,7 @@ from tracuu.building import build
 from tracuu.cut import cut
 from tracuu.index import MAX_PAGE, Index
 from tracuu.results import kind_note
+from tracuu.retrieval.encoders import DEFAULT_ENCODER
 from tracuu.retrieval.filters import MetadataFilter
 from tracuu.retrieval.settings import SearchSettings
 
@@ -99,7 +100,9 @@ def _query_as_passage(weight: float) -> float:
 
 
 def cmd_build(a: argparse.Namespace) -> int:
-    settings = SearchSettings(query_as_passage=_query_as_passage(a.query_as_passage))
+    # The encoder's own defaults (SearchSettings.for_encoder), with the one setting this command takes.
+    settings = replace(SearchSettings.for_encoder(a.encoder or DEFAULT_ENCODER),
+                       query_as_passage=_query_as_passage(a.query_as_passage))
     progress = _progress()
     try:
         report = build(a.paths, a.index, encoder=a.encoder, settings=settings, strict=a.strict, progress=progress,

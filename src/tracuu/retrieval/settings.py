@@ -51,5 +51,22 @@ class SearchSettings:
             raise TypeError(f"unknown search settings: {', '.join(sorted(unknown))}")
         return cls.from_dict({**cls().to_dict(), **values})
 
+    @classmethod
+    def for_encoder(cls, name: str) -> "SearchSettings":
+        """The defaults a build records for an index encoded by `name` (ENCODER_DEFAULTS; e5-small's otherwise)."""
+        family = next((f for f in ENCODER_DEFAULTS if name == f or name.startswith(f + "-")), None)
+        return cls.of(**ENCODER_DEFAULTS[family]) if family else cls()
+
     def with_method(self, method: str) -> "SearchSettings":
         return replace(self, fusion=replace(self.fusion, method=method))
+
+
+# Where an encoder ranks well enough to earn other fusion weights than e5-small's defaults above. Measured with
+# bench/adaptive.py on party-dev, party-paraphrase-dev and ALQAC train (bench/README.md, "tracuu's own encoder"):
+# tracuu-e5 finds people's own words, so its ranking counts more everywhere (1.5 against 0.5 when typed with
+# diacritics, 1.0 when they were restored, up to 3.0 when the words do not match), and the thesaurus's formal terms
+# are read by both retrievers.
+ENCODER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "tracuu-e5": {"dense_weight": 1.5, "dense_weight_restored": 1.0, "dense_weight_unmatched": 3.0,
+                  "synonym_weight": 0.8, "synonyms_in_dense": True},
+}
