@@ -87,3 +87,14 @@ def test_proper_names_of_a_question():
     assert names_in("Tổng Bí thư Tô Lâm nói gì về chuyển đổi số") == ["Tô Lâm"]
     assert names_in("NQ ĐH XIII: tỉ trọng lao động nông nghiệp") == []  # abbreviations are no names
     assert names_in("bi thu thanh uy Da Nang") == []
+
+
+def test_the_years_of_a_lists_lead_in_are_the_sentences_own():
+    # NQ XIII: "Định hướng các chỉ tiêu chủ yếu … 5 năm 2021 - 2025:" introduces "Về kinh tế: …", which names no year.
+    a = asks_of("chỉ tiêu tăng trưởng GDP bình quân giai đoạn 2021-2025 theo NQ ĐH 13")
+    assert a.years == {"2021", "2025"}
+    growth = "Về kinh tế: Tốc độ tăng trưởng kinh tế (GDP) bình quân 5 năm đạt khoảng 6,5 - 7%/năm."
+    lead = "Định hướng các chỉ tiêu chủ yếu về phát triển kinh tế - xã hội 5 năm 2021 - 2025:"
+    assert year_fit(a, growth, "", lead) == 1.0
+    assert year_fit(a, growth, "") == 0.5  # without its lead-in the sentence says nothing of the period
+    assert year_fit(asks_of("tốc độ tăng trưởng GDP giai đoạn 2026-2030"), growth, "", lead) == 0.0

@@ -72,13 +72,14 @@ def years_in(text: str) -> set[str]:
     return set(_YEAR.findall(text))
 
 
-def year_fit(asks: Asks, sentence: str, context: str) -> float:
+def year_fit(asks: Asks, sentence: str, context: str, lead: str = "") -> float:
     """1 when the sentence names a year the question names (or the question names none); 0 when the sentence
     names only other years; otherwise what the sentence's context (its headings and the text before it in the
-    passage, nearest last) says: 0.8 when its nearest year is one asked, 0.2 another, 0.5 none."""
+    passage, nearest last) says: 0.8 when its nearest year is one asked, 0.2 another, 0.5 none. The years of the
+    lead-in of the sentence's list ("Định hướng các chỉ tiêu … 5 năm 2021 - 2025:") are the sentence's own."""
     if not asks.years:
         return 1.0
-    own = years_in(sentence)
+    own = years_in(sentence) or years_in(lead)
     if own:
         return 1.0 if own & asks.years else 0.0
     before = _YEAR.findall(context)

@@ -30,6 +30,7 @@ STOPWORDS_ACCENTED = frozenset(w for w in """
 STOPWORDS = frozenset(fold(w) for w in STOPWORDS_ACCENTED)
 _MARKUP = re.compile(r"[\\*_#]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?<![\d.,/])(?:19[4-9]\d|20\d\d)(?![\d.,]\d)")
 
 
 def plain(text: str) -> str:
@@ -117,6 +118,30 @@ def both_tokens_of(index: PassageSource, text: str) -> tuple[set[str], set[str]]
     """Folded and exact tokens of `text`."""
     analyzed = index.analyzer.analyze(plain(text))
     return set(analyzed.folded), set(analyzed.exact)
+
+
+def clause_coverage(index: PassageSource, terms: QueryTerms, sentence: str, scope: str = "") -> float:
+    """The best share of the question's term weight in one clause of `sentence` (clauses split at ";"), where
+    what scopes over every clause counts in each: the sentence's years ("Đến năm 2025, …; …") and `scope`, the
+    lead-in of the list it belongs to. A question's words scattered over the clauses of a long sentence ("hiện
+    đại hóa vũ khí …; … quản lý lực lượng vũ trang") are weaker evidence than the same words said together."""
+    shared = tokens_of(index, " ".join((scope, *_YEAR.findall(sentence))))
+    return max(terms.coverage(tokens_of(index, clause) | shared) for clause in sentence.split(";"))
+
+
+def lead_in(text: str, start: int, reach: int = 2000) -> str:
+    """The line that introduces the list the text at `start` belongs to ("Định hướng các chỉ tiêu chủ yếu … 5 năm
+    2021 - 2025:"), or "". Read back line by line over the list's earlier items; a heading, a table row or
+    `reach` characters end the search (a passage may begin after its list's lead-in, in the previous passage)."""
+    lines = text[max(0, start - reach):start].split("\n")[:-1]  # the last is the text before `start` on its line
+    for line in reversed([line.strip() for line in lines]):
+        if not line:
+            continue
+        if line.endswith(":"):
+            return plain(line)
+        if line.startswith(("#", "|")) or not re.search(r"[.!?;…”\"]\W*$", line) and len(line.split()) < 30:
+            return ""
+    return ""
 
 
 def dense_level(encoder_name: str, similarity: float) -> float | None:
