@@ -46,3 +46,9 @@ def test_words_scattered_over_clauses_are_weaker_evidence_than_words_said_togeth
     assert clause_coverage(shared_index, growth, sentence, TARGETS) > clause_coverage(shared_index, growth,
                                                                                       sentence) + 0.2
 
+
+def test_a_period_word_before_years_is_no_content_term(shared_index):
+    # "giai đoạn 2021-2025" frames the years like "năm" does; the resolution says "5 năm 2021 - 2025".
+    terms = QueryTerms.of(shared_index, "chỉ tiêu tăng trưởng GDP bình quân giai đoạn 2021-2025 theo NQ ĐH 13")
+    assert not {"giai", "doan", "giai_doan"} & (set(terms.weights) | set(terms.typed))
+    assert {"giai", "doan"} <= set(QueryTerms.of(shared_index, "giai đoạn mới của cách mạng").weights)

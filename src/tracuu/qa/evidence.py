@@ -87,17 +87,19 @@ def _share(weights: dict[str, float], found) -> float:
 _REFERENCE_ABBREVIATIONS = frozenset({"nq", "kl", "ct", "qd", "tw", "dh", "kh", "nd", "cp", "bct"})
 _REFERENCE_WORDS = ("nghi quyet", "ket luan", "dai hoi", "khoa", "chi thi", "ke hoach", "quyet dinh")
 _ROMAN_OR_NUMBER = re.compile(r"^(\d+[\w/-]*|[ivxlc]+)$")
+_PERIOD_WORDS = frozenset({"giai doan", "thoi ky"})
 
 
 def _weighted(index: PassageSource, text: str) -> tuple[dict[str, float], dict[str, str], bool]:
     analyzed = index.analyzer.analyze(text)
     sylls = index.analyzer.syllables(text)
     folded_sylls = [fold(s).lower() for s in sylls]
+    periods = _period_words(folded_sylls)
     stop = [s in STOPWORDS_ACCENTED or (fold(s) == s and s in STOPWORDS) or f in _REFERENCE_ABBREVIATIONS
             or (_ROMAN_OR_NUMBER.match(f) is not None and n > 0 and (
                 folded_sylls[n - 1] in _REFERENCE_ABBREVIATIONS
                 or " ".join(folded_sylls[max(0, n - 2):n]).endswith(_REFERENCE_WORDS)))
-            for n, (s, f) in enumerate(zip(sylls, folded_sylls))]
+            or n in periods for n, (s, f) in enumerate(zip(sylls, folded_sylls))]
     n_unigrams = len(sylls)
     unigrams = [t for t, is_stop in zip(analyzed.folded[:n_unigrams], stop) if not is_stop]
     bigrams = [t for i, t in enumerate(analyzed.folded[n_unigrams:]) if not (stop[i] or stop[i + 1])]
@@ -108,6 +110,16 @@ def _weighted(index: PassageSource, text: str) -> tuple[dict[str, float], dict[s
     marked = {f: e for f, e, s, is_stop in zip(analyzed.folded, analyzed.exact, sylls, stop)
               if not is_stop and fold(s) != s}
     return weights, marked, analyzed.accented
+
+
+def _period_words(folded_sylls: list[str]) -> set[int]:
+    """Positions of "giai đoạn"/"thời kỳ" before a year: like "năm", they frame the years asked about (checked by
+    `asks.year_fit`), which a text says as "5 năm 2021 - 2025" or "đến năm 2025", seldom "giai đoạn"."""
+    out = set()
+    for n in range(len(folded_sylls) - 2):
+        if " ".join(folded_sylls[n:n + 2]) in _PERIOD_WORDS and _YEAR.fullmatch(folded_sylls[n + 2]):
+            out |= {n, n + 1}
+    return out
 
 
 def tokens_of(index: PassageSource, text: str) -> set[str]:
