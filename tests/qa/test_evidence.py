@@ -52,3 +52,10 @@ def test_a_period_word_before_years_is_no_content_term(shared_index):
     terms = QueryTerms.of(shared_index, "chỉ tiêu tăng trưởng GDP bình quân giai đoạn 2021-2025 theo NQ ĐH 13")
     assert not {"giai", "doan", "giai_doan"} & (set(terms.weights) | set(terms.typed))
     assert {"giai", "doan"} <= set(QueryTerms.of(shared_index, "giai đoạn mới của cách mạng").weights)
+
+
+def test_the_framing_of_a_comparison_is_no_content_term(shared_index):
+    # "so sánh" is the question's rarest word and no sentence of one document says it: it weighed half the question.
+    terms = QueryTerms.of(shared_index, "So sánh mục tiêu của Nghị quyết 57-NQ/TW và Nghị quyết 03/NQ-CP về chuyển đổi số")
+    assert not {"so_sanh", "sanh"} & set(terms.weights) and {"muc", "tieu", "chuyen"} <= set(terms.weights)
+    assert "sanh" in QueryTerms.of(shared_index, "sánh vai cùng các cường quốc").weights

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from tracuu.qa.asks import Asks, asks_of, figure_fit, kind_fit, names_in, year_fit
+from tracuu.qa.asks import Asks, asks_of, figure_fit, kind_fit, names_in, without_framing, year_fit
 from tracuu.qa.confidence import Calibration, calibration
 from tracuu.qa.evidence import (Candidate, QueryTerms, both_tokens_of, clause_coverage, dense_level, encode,
                                 lead_in, plain, quote_of)
@@ -105,7 +105,9 @@ def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents:
         return None
     terms = QueryTerms.of(index, question)
     by_passage = {h.passage.id: index.sentences(h.passage) for h in hits}
-    checked = [_checked(index, question, group, by_passage, terms, asks) for group in groups if group]
+    # A comparison's sides are each said by one document: the encoder reads what is compared, not "so sánh".
+    topic = without_framing(question) if asks.comparison else question
+    checked = [_checked(index, topic, group, by_passage, terms, asks) for group in groups if group]
     if len(checked) > 1:  # one sentence from each side compared
         chosen = [max(side, key=lambda x: x.c.score) for side in checked]
     else:

@@ -34,6 +34,7 @@ _KINDS = (
 # "phiên họp thứ hai" is not answered by "Phiên thứ nhất" ("Thứ hai" alone is Monday: only after its noun).
 _ORDINAL = re.compile(r"(?:(?<=phien )|(?<=lan )|(?<=hop )|(?<=nghi ))thu (nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b")
 _COMPARISON = re.compile(r"\b(so sanh|khac nhau|khac gi|giong nhau|giong va khac)\b")
+_FRAMING = re.compile(r"\b(so sanh|khac nhau|khac gi|giong nhau|giong va khac)\b\s*:?\s*")
 _DATE = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)|\b\d{1,2}/\d{1,2}\b|\bngày \d|\btháng \d|[Qq]uý [IV1-4]")
 _BODY = re.compile(r"\b(Bộ|Ban|Ủy ban|Uỷ ban|Văn phòng|Chính phủ|Thủ tướng|Tổng Bí thư|Chủ tịch|Bí thư|Đảng đoàn|"
                    r"Đảng ủy|Đảng uỷ|Mặt trận|Quốc hội|Hội đồng|Thành ủy|Thành uỷ|Tỉnh ủy|Ngân hàng|Tổ đảng|"
@@ -66,6 +67,19 @@ def asks_of(question: str) -> Asks:
     figures |= {m.group(0) for m in _ORDINAL.finditer(folded)}
     kind = next((name for name, rx in _KINDS if rx.search(folded)), None)
     return Asks(years, frozenset(figures), kind, bool(_COMPARISON.search(folded)))
+
+
+def without_framing(question: str) -> str:
+    """The question without the words that frame a comparison ("so sánh", "khác nhau"): what each side is asked
+    about, as a sentence of one document says it ("So sánh mục tiêu … về chuyển đổi số" -> "mục tiêu … về …")."""
+    folded = fold(question).lower()
+    if len(folded) != len(question):  # spans of the folded text must cut the question as typed
+        return question
+    kept, last = [], 0
+    for m in _FRAMING.finditer(folded):
+        kept.append(question[last:m.start()])
+        last = m.end()
+    return "".join(kept + [question[last:]]).strip() or question
 
 
 def years_in(text: str) -> set[str]:

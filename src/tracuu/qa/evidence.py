@@ -88,13 +88,15 @@ _REFERENCE_ABBREVIATIONS = frozenset({"nq", "kl", "ct", "qd", "tw", "dh", "kh", 
 _REFERENCE_WORDS = ("nghi quyet", "ket luan", "dai hoi", "khoa", "chi thi", "ke hoach", "quyet dinh")
 _ROMAN_OR_NUMBER = re.compile(r"^(\d+[\w/-]*|[ivxlc]+)$")
 _PERIOD_WORDS = frozenset({"giai doan", "thoi ky"})
+# A comparison's framing is no content either: no sentence of one document says "so sánh".
+_FRAMING_WORDS = frozenset({"so sanh", "khac nhau", "giong nhau"})
 
 
 def _weighted(index: PassageSource, text: str) -> tuple[dict[str, float], dict[str, str], bool]:
     analyzed = index.analyzer.analyze(text)
     sylls = index.analyzer.syllables(text)
     folded_sylls = [fold(s).lower() for s in sylls]
-    periods = _period_words(folded_sylls)
+    periods = _period_words(folded_sylls) | _framing_words(folded_sylls)
     stop = [s in STOPWORDS_ACCENTED or (fold(s) == s and s in STOPWORDS) or f in _REFERENCE_ABBREVIATIONS
             or (_ROMAN_OR_NUMBER.match(f) is not None and n > 0 and (
                 folded_sylls[n - 1] in _REFERENCE_ABBREVIATIONS
@@ -120,6 +122,11 @@ def _period_words(folded_sylls: list[str]) -> set[int]:
         if " ".join(folded_sylls[n:n + 2]) in _PERIOD_WORDS and _YEAR.fullmatch(folded_sylls[n + 2]):
             out |= {n, n + 1}
     return out
+
+
+def _framing_words(folded_sylls: list[str]) -> set[int]:
+    pairs = [n for n in range(len(folded_sylls) - 1) if " ".join(folded_sylls[n:n + 2]) in _FRAMING_WORDS]
+    return {n for pair in pairs for n in (pair, pair + 1)}
 
 
 def tokens_of(index: PassageSource, text: str) -> set[str]:
