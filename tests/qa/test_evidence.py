@@ -24,7 +24,8 @@ def test_the_lead_in_of_a_list_reaches_back_over_its_earlier_items():
     assert lead_in(NQ_XIII, NQ_XIII.index("Đến năm 2025, GDP bình quân đầu người")) == TARGETS
     assert lead_in(NQ_XIII, NQ_XIII.index("(3) Giữ vững độc lập")).startswith("Nhiệm vụ trọng tâm")
     # A heading ends the search: the items under "1. Đến năm 2030" have no lead-in line to inherit.
-    text = "II- MỤC TIÊU\n\nMục tiêu chung:\n\nMột câu.\n\n1. Đến năm 2030\n\n- Quy mô kinh tế số đạt tối thiểu 30% GDP."
+    text = ("II- MỤC TIÊU\n\nMục tiêu chung:\n\nMột câu.\n\n1. Đến năm 2030\n\n"
+            "- Quy mô kinh tế số đạt tối thiểu 30% GDP.")
     assert lead_in(text, text.index("- Quy mô")) == ""
     assert lead_in(text, text.index("Một câu.")) == "Mục tiêu chung:"
 
@@ -56,6 +57,7 @@ def test_a_period_word_before_years_is_no_content_term(shared_index):
 
 def test_the_framing_of_a_comparison_is_no_content_term(shared_index):
     # "so sánh" is the question's rarest word and no sentence of one document says it: it weighed half the question.
-    terms = QueryTerms.of(shared_index, "So sánh mục tiêu của Nghị quyết 57-NQ/TW và Nghị quyết 03/NQ-CP về chuyển đổi số")
+    terms = QueryTerms.of(shared_index,
+                          "So sánh mục tiêu của Nghị quyết 57-NQ/TW và Nghị quyết 03/NQ-CP về chuyển đổi số")
     assert not {"so_sanh", "sanh"} & set(terms.weights) and {"muc", "tieu", "chuyen"} <= set(terms.weights)
     assert "sanh" in QueryTerms.of(shared_index, "sánh vai cùng các cường quốc").weights
