@@ -4,10 +4,11 @@
     python bench/fit_confidence.py --dry-run    # print the fit, write nothing
 
 Tuning data: party-dev, the `tune` half of bench/calibration.jsonl and the everyday no-answer questions of
-bench/answers.py; the `held-out` half is never read here. Each question gives one row (a comparison: one per side,
-labelled together): the evidence of the chosen sentence (qa.confidence.FEATURES) and whether the answer it makes
-contains a gold snippet. A logistic regression (scikit-learn, L2, C below) maps the evidence to a probability;
-`answer_at` is the lowest threshold on a grid where precision on the tuning data is at least TARGET_PRECISION.
+bench/answers.py; the `held-out` half and bench/calibration-fresh.jsonl are never read here. Each question gives one
+row (a comparison: one per side, labelled together): the evidence of the chosen sentence (qa.confidence.FEATURES)
+and whether the answer it makes contains a gold snippet. A logistic regression (scikit-learn, L2, C below) maps the
+evidence to a probability; `answer_at` is the lowest threshold on a grid where precision on the tuning data is at
+least TARGET_PRECISION.
 """
 from __future__ import annotations
 
@@ -29,13 +30,14 @@ from tracuu.qa.confidence import FEATURES, PARAMS  # noqa: E402
 
 C = 3.0  # features are few and in [0, 1]: C = 1 shrank every probability towards the base rate, 10 overfit
 TARGET_PRECISION = 0.93  # a margin over the 0.90 target; 0.95 is met only at 0.95 (d18, c43 stay wrong at 0.87+)
+TUNING = ("party-dev", "tune", "everyday")
 LOW_AT = 0.15  # below this even an on-topic sentence is not worth showing
 
 
 def rows(index) -> list[tuple[dict, list[dict[str, float]], bool]]:
     out = []
     for row in questions():
-        if row["group"] == "held-out":
+        if row["group"] not in TUNING:  # never the held-out half nor the fresh set
             continue
         a = answering.assess(index, row["query"])
         if a is None:

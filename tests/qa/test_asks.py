@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tracuu.qa.ask import decide
-from tracuu.qa.asks import asks_of, figure_fit, kind_fit, names_in, year_fit
+from tracuu.qa.asks import asks_of, figure_fit, kind_fit, names_in, without_framing, year_fit
 from tracuu.qa.confidence import FEATURES, Calibration, calibration
 
 LIFE_2025 = ("Về xã hội: Đến năm 2025, tỉ trọng lao động nông nghiệp trong tổng lao động xã hội khoảng 25%; "
@@ -87,3 +87,22 @@ def test_proper_names_of_a_question():
     assert names_in("Tổng Bí thư Tô Lâm nói gì về chuyển đổi số") == ["Tô Lâm"]
     assert names_in("NQ ĐH XIII: tỉ trọng lao động nông nghiệp") == []  # abbreviations are no names
     assert names_in("bi thu thanh uy Da Nang") == []
+
+
+def test_the_years_of_a_lists_lead_in_are_the_sentences_own():
+    # NQ XIII: "Định hướng các chỉ tiêu chủ yếu … 5 năm 2021 - 2025:" introduces "Về kinh tế: …", which names no year.
+    a = asks_of("chỉ tiêu tăng trưởng GDP bình quân giai đoạn 2021-2025 theo NQ ĐH 13")
+    assert a.years == {"2021", "2025"}
+    growth = "Về kinh tế: Tốc độ tăng trưởng kinh tế (GDP) bình quân 5 năm đạt khoảng 6,5 - 7%/năm."
+    lead = "Định hướng các chỉ tiêu chủ yếu về phát triển kinh tế - xã hội 5 năm 2021 - 2025:"
+    assert year_fit(a, growth, "", lead) == 1.0
+    assert year_fit(a, growth, "") == 0.5  # without its lead-in the sentence says nothing of the period
+    assert year_fit(asks_of("tốc độ tăng trưởng GDP giai đoạn 2026-2030"), growth, "", lead) == 0.0
+
+
+def test_a_comparison_without_its_framing_is_what_each_side_is_asked():
+    q = "So sánh mục tiêu của Nghị quyết 57-NQ/TW và Nghị quyết 03/NQ-CP về chuyển đổi số"
+    assert without_framing(q) == "mục tiêu của Nghị quyết 57-NQ/TW và Nghị quyết 03/NQ-CP về chuyển đổi số"
+    assert without_framing("NQ 57 và NQ 03 khác nhau thế nào về kinh tế số") == "NQ 57 và NQ 03 thế nào về kinh tế số"
+    assert without_framing("so sanh: quy mo kinh te so") == "quy mo kinh te so"
+    assert without_framing("tỉ lệ che phủ rừng") == "tỉ lệ che phủ rừng"

@@ -40,6 +40,18 @@ def test_names_found_with_or_without_year_accents_and_nam():
     assert not names.find("Nghị quyết 570 của Chính phủ")
 
 
+def test_an_annex_is_named_by_its_parents_name():
+    # "Phụ lục I kèm theo Nghị quyết số 03/NQ-CP" is part of the resolution: naming 03/NQ-CP names the annex too.
+    names = DocumentNames({
+        "nq03": _doc("nq03", number="03/NQ-CP", doc_type_name="Nghị quyết"),
+        "nq03-pl1": _doc("nq03-pl1", doc_type_name="Phụ lục", annex="I", parent="nq03"),
+        "nq57": _doc("nq57", number="57-NQ/TW", doc_type_name="Nghị quyết"),
+    })
+    assert names.find("chỉ tiêu kinh tế số trong Nghị quyết 03/NQ-CP").documents == {"nq03", "nq03-pl1"}
+    assert names.find("Nghi quyet 57 va Nghi quyet 03").documents == {"nq03", "nq03-pl1", "nq57"}
+    assert names.find("Nghị quyết 57 nói gì về nhân tài").documents == {"nq57"}
+
+
 def test_article_references_point_at_the_article():
     names = DocumentNames({"tthc": _doc("tthc", law_id="Luật Tố tụng hành chính 2015")})
     refs = names.find("Theo Điều 143, luật Tố tụng hành chính 2015, Tòa án phải đình chỉ vụ án?")

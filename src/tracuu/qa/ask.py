@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from tracuu.qa.asks import Asks, asks_of, figure_fit, kind_fit, names_in, year_fit
+from tracuu.qa.asks import Asks, asks_of, figure_fit, kind_fit, names_in, without_framing, year_fit
 from tracuu.qa.confidence import Calibration, calibration
-from tracuu.qa.evidence import (Candidate, QueryTerms, both_tokens_of, dense_level, encode, plain, quote_of,
-                                tokens_of)
+from tracuu.qa.evidence import (Candidate, QueryTerms, both_tokens_of, clause_coverage, dense_level, encode,
+                                lead_in, plain, quote_of)
 from tracuu.qa.source import PassageSource
 from tracuu.results import Answer, Hit, Quote, Sentence
 from tracuu.retrieval.copies import text_key
@@ -105,14 +105,19 @@ def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents:
         return None
     terms = QueryTerms.of(index, question)
     by_passage = {h.passage.id: index.sentences(h.passage) for h in hits}
-    checked = [_checked(index, question, group, by_passage, terms, asks) for group in groups if group]
+    # A comparison's sides are each said by one document: the encoder reads what is compared, not "so sánh".
+    topic = without_framing(question) if asks.comparison else question
+    checked = [_checked(index, topic, group, by_passage, terms, asks) for group in groups if group]
     if len(checked) > 1:  # one sentence from each side compared
         chosen = [max(side, key=lambda x: x.c.score) for side in checked]
     else:
         ranked = sorted(checked[0], key=lambda x: -x.c.score)
         chosen = _per_document(ranked) if asks.comparison else _chosen(ranked, max_quotes)
-    # Term evidence of a passage includes its document's title and headings ("Đại hội XIII", "Đến năm 2030").
-    passages = [both_tokens_of(index, " ".join((h.document.title, *h.passage.section, h.passage.text)))
+    # Term evidence of a passage includes its document's title, its headings ("Đại hội XIII", "Đến năm 2030") and
+    # the lead-in of the list it continues ("Định hướng các chỉ tiêu chủ yếu … 5 năm 2021 - 2025:").
+    passages = [both_tokens_of(index, " ".join((h.document.title, *h.passage.section,
+                                                lead_in(index.document_text(h.document.id), h.passage.char_start),
+                                                h.passage.text)))
                 for h in hits]
     covered = max(terms.coverage(folded) for folded, _ in passages)
     exact = max(terms.exact_coverage(folded, exact) for folded, exact in passages)
@@ -156,11 +161,13 @@ def _spell(m: re.Match) -> str:
 
 def _checked(index: PassageSource, question: str, hits: list[Hit], by_passage: dict[str, list[Sentence]],
              terms: QueryTerms, asks: Asks) -> list[_Checked]:
-    out = []
+    out, leads = [], {}
     for hit in hits:
+        doc = index.document_text(hit.document.id)
         for position, sentence in enumerate(by_passage[hit.passage.id]):
             c = Candidate.of_sentence(hit, sentence, position)
-            c.lexical = terms.coverage(tokens_of(index, c.text))
+            leads[id(c)] = lead_in(doc, c.start)
+            c.lexical = clause_coverage(index, terms, c.text, leads[id(c)])
             out.append(c)
     if len(out) > MAX_CANDIDATES:
         # Keep each passage's best sentences first, so a long top passage cannot crowd out the others.
@@ -172,8 +179,8 @@ def _checked(index: PassageSource, question: str, hits: list[Hit], by_passage: d
     checked = []
     for c in out:
         doc = index.document_text(c.hit.document.id)
-        before = " ".join((*c.hit.passage.section, doc[c.hit.passage.char_start:c.start]))
-        x = _Checked(c, year_fit(asks, c.text, before), figure_fit(asks, c.text, c.hit.passage.text),
+        before = " ".join((*c.hit.passage.section, leads[id(c)], doc[c.hit.passage.char_start:c.start]))
+        x = _Checked(c, year_fit(asks, c.text, before, leads[id(c)]), figure_fit(asks, c.text, c.hit.passage.text),
                      kind_fit(asks, plain(c.text)))
         c.score = (dense_weight * c.relative + 0.4 * c.lexical + 0.1 / c.hit.rank + 0.25 * x.kind
                    - 0.3 * (1 - x.year) - 0.3 * (1 - x.figure)

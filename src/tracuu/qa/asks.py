@@ -34,6 +34,7 @@ _KINDS = (
 # "phiên họp thứ hai" is not answered by "Phiên thứ nhất" ("Thứ hai" alone is Monday: only after its noun).
 _ORDINAL = re.compile(r"(?:(?<=phien )|(?<=lan )|(?<=hop )|(?<=nghi ))thu (nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b")
 _COMPARISON = re.compile(r"\b(so sanh|khac nhau|khac gi|giong nhau|giong va khac)\b")
+_FRAMING = re.compile(r"\b(so sanh|khac nhau|khac gi|giong nhau|giong va khac)\b\s*:?\s*")
 _DATE = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)|\b\d{1,2}/\d{1,2}\b|\bngày \d|\btháng \d|[Qq]uý [IV1-4]")
 _BODY = re.compile(r"\b(Bộ|Ban|Ủy ban|Uỷ ban|Văn phòng|Chính phủ|Thủ tướng|Tổng Bí thư|Chủ tịch|Bí thư|Đảng đoàn|"
                    r"Đảng ủy|Đảng uỷ|Mặt trận|Quốc hội|Hội đồng|Thành ủy|Thành uỷ|Tỉnh ủy|Ngân hàng|Tổ đảng|"
@@ -68,17 +69,31 @@ def asks_of(question: str) -> Asks:
     return Asks(years, frozenset(figures), kind, bool(_COMPARISON.search(folded)))
 
 
+def without_framing(question: str) -> str:
+    """The question without the words that frame a comparison ("so sánh", "khác nhau"): what each side is asked
+    about, as a sentence of one document says it ("So sánh mục tiêu … về chuyển đổi số" -> "mục tiêu … về …")."""
+    folded = fold(question).lower()
+    if len(folded) != len(question):  # spans of the folded text must cut the question as typed
+        return question
+    kept, last = [], 0
+    for m in _FRAMING.finditer(folded):
+        kept.append(question[last:m.start()])
+        last = m.end()
+    return "".join(kept + [question[last:]]).strip() or question
+
+
 def years_in(text: str) -> set[str]:
     return set(_YEAR.findall(text))
 
 
-def year_fit(asks: Asks, sentence: str, context: str) -> float:
+def year_fit(asks: Asks, sentence: str, context: str, lead: str = "") -> float:
     """1 when the sentence names a year the question names (or the question names none); 0 when the sentence
     names only other years; otherwise what the sentence's context (its headings and the text before it in the
-    passage, nearest last) says: 0.8 when its nearest year is one asked, 0.2 another, 0.5 none."""
+    passage, nearest last) says: 0.8 when its nearest year is one asked, 0.2 another, 0.5 none. The years of the
+    lead-in of the sentence's list ("Định hướng các chỉ tiêu … 5 năm 2021 - 2025:") are the sentence's own."""
     if not asks.years:
         return 1.0
-    own = years_in(sentence)
+    own = years_in(sentence) or years_in(lead)
     if own:
         return 1.0 if own & asks.years else 0.0
     before = _YEAR.findall(context)

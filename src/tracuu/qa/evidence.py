@@ -30,6 +30,7 @@ STOPWORDS_ACCENTED = frozenset(w for w in """
 STOPWORDS = frozenset(fold(w) for w in STOPWORDS_ACCENTED)
 _MARKUP = re.compile(r"[\\*_#]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?<![\d.,/])(?:19[4-9]\d|20\d\d)(?![\d.,]\d)")
 
 
 def plain(text: str) -> str:
@@ -86,17 +87,21 @@ def _share(weights: dict[str, float], found) -> float:
 _REFERENCE_ABBREVIATIONS = frozenset({"nq", "kl", "ct", "qd", "tw", "dh", "kh", "nd", "cp", "bct"})
 _REFERENCE_WORDS = ("nghi quyet", "ket luan", "dai hoi", "khoa", "chi thi", "ke hoach", "quyet dinh")
 _ROMAN_OR_NUMBER = re.compile(r"^(\d+[\w/-]*|[ivxlc]+)$")
+_PERIOD_WORDS = frozenset({"giai doan", "thoi ky"})
+# A comparison's framing is no content either: no sentence of one document says "so sánh".
+_FRAMING_WORDS = frozenset({"so sanh", "khac nhau", "giong nhau"})
 
 
 def _weighted(index: PassageSource, text: str) -> tuple[dict[str, float], dict[str, str], bool]:
     analyzed = index.analyzer.analyze(text)
     sylls = index.analyzer.syllables(text)
     folded_sylls = [fold(s).lower() for s in sylls]
+    periods = _period_words(folded_sylls) | _framing_words(folded_sylls)
     stop = [s in STOPWORDS_ACCENTED or (fold(s) == s and s in STOPWORDS) or f in _REFERENCE_ABBREVIATIONS
             or (_ROMAN_OR_NUMBER.match(f) is not None and n > 0 and (
                 folded_sylls[n - 1] in _REFERENCE_ABBREVIATIONS
                 or " ".join(folded_sylls[max(0, n - 2):n]).endswith(_REFERENCE_WORDS)))
-            for n, (s, f) in enumerate(zip(sylls, folded_sylls))]
+            or n in periods for n, (s, f) in enumerate(zip(sylls, folded_sylls))]
     n_unigrams = len(sylls)
     unigrams = [t for t, is_stop in zip(analyzed.folded[:n_unigrams], stop) if not is_stop]
     bigrams = [t for i, t in enumerate(analyzed.folded[n_unigrams:]) if not (stop[i] or stop[i + 1])]
@@ -109,6 +114,21 @@ def _weighted(index: PassageSource, text: str) -> tuple[dict[str, float], dict[s
     return weights, marked, analyzed.accented
 
 
+def _period_words(folded_sylls: list[str]) -> set[int]:
+    """Positions of "giai đoạn"/"thời kỳ" before a year: like "năm", they frame the years asked about (checked by
+    `asks.year_fit`), which a text says as "5 năm 2021 - 2025" or "đến năm 2025", seldom "giai đoạn"."""
+    out = set()
+    for n in range(len(folded_sylls) - 2):
+        if " ".join(folded_sylls[n:n + 2]) in _PERIOD_WORDS and _YEAR.fullmatch(folded_sylls[n + 2]):
+            out |= {n, n + 1}
+    return out
+
+
+def _framing_words(folded_sylls: list[str]) -> set[int]:
+    pairs = [n for n in range(len(folded_sylls) - 1) if " ".join(folded_sylls[n:n + 2]) in _FRAMING_WORDS]
+    return {n for pair in pairs for n in (pair, pair + 1)}
+
+
 def tokens_of(index: PassageSource, text: str) -> set[str]:
     return set(index.analyzer.analyze(plain(text)).folded)
 
@@ -117,6 +137,30 @@ def both_tokens_of(index: PassageSource, text: str) -> tuple[set[str], set[str]]
     """Folded and exact tokens of `text`."""
     analyzed = index.analyzer.analyze(plain(text))
     return set(analyzed.folded), set(analyzed.exact)
+
+
+def clause_coverage(index: PassageSource, terms: QueryTerms, sentence: str, scope: str = "") -> float:
+    """The best share of the question's term weight in one clause of `sentence` (clauses split at ";"), where
+    what scopes over every clause counts in each: the sentence's years ("Đến năm 2025, …; …") and `scope`, the
+    lead-in of the list it belongs to. A question's words scattered over the clauses of a long sentence ("hiện
+    đại hóa vũ khí …; … quản lý lực lượng vũ trang") are weaker evidence than the same words said together."""
+    shared = tokens_of(index, " ".join((scope, *_YEAR.findall(sentence))))
+    return max(terms.coverage(tokens_of(index, clause) | shared) for clause in sentence.split(";"))
+
+
+def lead_in(text: str, start: int, reach: int = 2000) -> str:
+    """The line that introduces the list the text at `start` belongs to ("Định hướng các chỉ tiêu chủ yếu … 5 năm
+    2021 - 2025:"), or "". Read back line by line over the list's earlier items; a heading, a table row or
+    `reach` characters end the search (a passage may begin after its list's lead-in, in the previous passage)."""
+    lines = text[max(0, start - reach):start].split("\n")[:-1]  # the last is the text before `start` on its line
+    for line in reversed([line.strip() for line in lines]):
+        if not line:
+            continue
+        if line.endswith(":"):
+            return plain(line)
+        if line.startswith(("#", "|")) or not re.search(r"[.!?;…”\"]\W*$", line) and len(line.split()) < 30:
+            return ""
+    return ""
 
 
 def dense_level(encoder_name: str, similarity: float) -> float | None:

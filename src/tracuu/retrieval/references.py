@@ -75,6 +75,12 @@ class DocumentNames:
                     for variant in _variants(key, value, meta):
                         if len(variant.strip()) >= _MIN_NAME_CHARS:
                             self._names.setdefault(variant, set()).add(doc_id)
+        # An annex is part of its parent: "Nghị quyết 03/NQ-CP" names "Phụ lục I kèm theo Nghị quyết số 03/NQ-CP".
+        for doc_id, doc in documents.items():
+            parent = (doc.metadata or {}).get("parent")
+            for ids in self._names.values():
+                if parent in ids:
+                    ids.add(doc_id)
 
     def find(self, query: str) -> References:
         text = normalized(query)
