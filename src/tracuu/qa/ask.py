@@ -24,7 +24,7 @@ from tracuu.retrieval.references import DocumentNames
 NOT_FOUND = "Không tìm thấy thông tin đủ tin cậy"
 LOW_CONFIDENCE = "Độ tin cậy thấp: câu gần nhất trong văn bản, cần đối chiếu"
 PASSAGES = 5  # passages whose sentences are candidates
-MAX_CANDIDATES = 12  # sentences encoded per question: ~0.5 s with e5-small on 2 idle cores
+MAX_CANDIDATES = 12  # sentences encoded per question: ~0.5 s with an e5-small-sized encoder on 2 idle cores
 ENCODE_CHARS = 300  # long table rows are cut for the similarity only (the quote stays whole)
 UNSEEN_PROBE = "\x00"  # a term no index holds: its idf is the index's highest
 

@@ -17,7 +17,9 @@ from tracuu.text.analyzer import fold
 # Absolute similarity levels of known encoders: below `low` a sentence is unrelated, above `high` it is on topic.
 # Measured on party-dev answerable questions against the no-answer ones (answerable best sentences: 0.874-0.926;
 # unanswerable: 0.818-0.899, most under 0.86). Unknown encoders get None: callers use the terms only.
-DENSE_SCALE = {"e5-small": (0.84, 0.90), "st:intfloat/multilingual-e5-small": (0.84, 0.90)}
+# tracuu-e5-1: the cosines at the quantiles where e5-small's pair sits over the tuning questions (bench/dense_scale.py).
+DENSE_SCALE = {"e5-small": (0.84, 0.90), "st:intfloat/multilingual-e5-small": (0.84, 0.90),
+               "tracuu-e5-1": (0.397, 0.651)}
 
 # Question words and function words carry no evidence (folded, since questions are often typed without accents).
 STOPWORDS_ACCENTED = frozenset(w for w in """

@@ -12,7 +12,7 @@ from tracuu.retrieval.filters import MetadataFilter
 
 
 PASSAGES = 20  # passages searched per topic
-MAX_CANDIDATES = 24  # sentences encoded per topic (~0.7 s with e5-small on 2 idle cores)
+MAX_CANDIDATES = 24  # sentences encoded per topic (~0.7 s with an e5-small-sized encoder on 2 idle cores)
 MIN_WORDS, MAX_WORDS = 12, 60
 PER_PASSAGE, PER_DOCUMENT = 1, 2
 DUPLICATE = 0.6  # folded-syllable overlap above which two quotes say the same thing (NQ 57 is in two files)

@@ -20,6 +20,7 @@ from tracuu.text.analyzer import Analyzer, Analyzed
 # Analyzer settings key under which a build stores the user's own rules (their lines, verbatim).
 USER_RULES_KEY = "thesaurus"
 BUNDLED = "data/thesaurus.txt"
+QUESTIONS = "data/questions.txt"
 MAX_PHRASE_SYLLABLES = 12
 _UNIGRAMS = Analyzer(bigrams=False)
 
@@ -137,6 +138,19 @@ def read_user_file(path: str | Path) -> list[str]:
 
 def bundled_lines() -> list[str]:
     return resources.files("tracuu.text").joinpath(BUNDLED).read_text(encoding="utf-8").splitlines()
+
+
+@lru_cache(maxsize=1)
+def question_texts() -> tuple[str, ...]:
+    """Questions in people's words (data/questions.txt, training/make_questions.py): phrasing for the restorer."""
+    text = resources.files("tracuu.text").joinpath(QUESTIONS).read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def bundled_phrases() -> tuple[str, ...]:
+    """Every phrase of the bundled thesaurus, everyday and formal, as written (with diacritics)."""
+    return tuple(dict.fromkeys(p for lhs, rhs in parse_rules(bundled_lines(), BUNDLED) for p in lhs + rhs))
 
 
 @lru_cache(maxsize=8)
