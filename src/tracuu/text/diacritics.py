@@ -99,9 +99,9 @@ class DiacriticRestorer:
         """Learn from passage texts (the texts of an index), plus, unless told not to, QUESTION_PHRASES, the
         thesaurus's phrases and questions written in people's words (thesaurus.question_texts): people type their
         own words without diacritics ("ba con", "nguoi tai", "chich ngua"), words a corpus of resolutions rarely
-        holds, so they would come back as the documents' words. Measured on folded queries (syllables right,
-        whole queries right): party-dev 0.898 / 0.625 -> 0.936 / 0.875, party-paraphrase-dev 0.623 / 0.000 ->
-        0.744 / 0.125 (bench/README.md, "Restoring people's words")."""
+        holds, so they would come back as the documents' words. bench/restore.py, folded dev questions (syllables
+        right / whole questions right): party-dev 0.935 / 0.682 -> 0.992 / 0.955, party-paraphrase-dev 0.701 /
+        0.000 -> 0.856 / 0.150 (bench/README.md, "Restoring people's words")."""
         from tracuu.text.thesaurus import bundled_phrases, question_texts
         tokens: list[str] = []
         extra = (QUESTION_PHRASES + bundled_phrases()) * 2 + question_texts() if question_phrases else ()
