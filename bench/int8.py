@@ -113,12 +113,7 @@ class TorchE5:
                 windows.append([tok.bos, *chunk, tok.eos])
                 owner.append(i)
                 weight.append(max(len(chunk), 1))
-        longest = max(map(len, windows))
-        ids = torch.full((len(windows), longest), tok.pad, dtype=torch.long)
-        mask = torch.zeros((len(windows), longest), dtype=torch.long)
-        for r, w in enumerate(windows):
-            ids[r, :len(w)] = torch.tensor(w)
-            mask[r, :len(w)] = 1
+        ids, mask = tok.padded(windows)
         with torch.inference_mode():
             hidden = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
             means = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)

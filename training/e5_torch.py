@@ -303,8 +303,12 @@ class E5Tokenizer:
 
     def batch(self, texts: list[str], prefix: str, max_len: int):
         """(input_ids, attention_mask) tensors: <s> content </s>, content cut to max_len - 2 tokens, padded."""
+        return self.padded([[self.bos, *ids[:max_len - 2], self.eos]
+                            for ids in self.content_ids([prefix + t for t in texts])])
+
+    def padded(self, rows: list[list[int]]):
+        """(input_ids, attention_mask) tensors of token rows, padded to the longest."""
         import torch
-        rows = [[self.bos, *ids[:max_len - 2], self.eos] for ids in self.content_ids([prefix + t for t in texts])]
         longest = max(map(len, rows))
         ids = torch.full((len(rows), longest), self.pad, dtype=torch.long)
         mask = torch.zeros((len(rows), longest), dtype=torch.long)

@@ -170,21 +170,18 @@ OWN = Path(__file__).resolve().parent / "written-law" / "own-questions.txt"
 
 def own_questions(path: Path = OWN) -> list[tuple[str, str, list[str]]]:
     """(doc, query, kind, given golds) from the hand-written file; format in its header."""
-    from make_variants import KIND_CODES
+    from make_variants import written_lines
 
     out, doc, golds = [], None, []
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("@ "):
-            doc, golds = line[2:].strip(), []
-        elif line.startswith("= "):
-            golds.append(line[2:].strip())
-        elif len(line) > 2 and line[1] == ":" and line[0] in KIND_CODES and doc:
-            out.append((doc, line[2:].strip(), KIND_CODES[line[0]], list(golds)))
+    for n, tag, text in written_lines(path):
+        if tag == "@":
+            doc, golds = text, []
+        elif tag == "=":
+            golds.append(text)
+        elif doc:
+            out.append((doc, text, tag, list(golds)))
         else:
-            raise ValueError(f"{path.name}:{n}: cannot read {line[:40]!r}")
+            raise ValueError(f"{path.name}:{n}: a question before any '@ doc'")
     return out
 
 

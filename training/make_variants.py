@@ -68,29 +68,39 @@ def unaccent(query: str, rng: random.Random) -> str:
     return plain.lower() if rng.random() < 0.6 else plain
 
 
+def written_lines(path: Path):
+    """(line number, tag, text) of a written file: tag "@" (a document), "=" (a gold snippet) or a question's kind
+    (KIND_CODES' value); comments and blank lines skipped, anything else refused with its line number."""
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line[:2] in ("@ ", "= "):
+            yield n, line[0], line[2:].strip()
+        elif len(line) > 2 and line[1] == ":" and line[0] in KIND_CODES:
+            yield n, KIND_CODES[line[0]], line[2:].strip()
+        else:
+            raise ValueError(f"{path.name}:{n}: cannot read {line[:40]!r}")
+
+
 def parse_written(path: Path, shared: Path | None = None) -> list[dict]:
     """Rows of one written file; `doc` becomes the id tracuu gives the document that holds the snippets (a file
     holding several documents, like nq57_kl69_nq20-2012_bangoc.md, is split into '<name>#<n>')."""
     shared = shared or default_shared()
     rows, doc, golds, asked = [], None, [], True
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("@ "):
-            doc, golds = line[2:].strip(), []
-        elif line.startswith("= "):
+    for n, tag, text in written_lines(path):
+        if tag == "@":
+            doc, golds = text, []
+        elif tag == "=":
             if asked:  # a snippet after questions starts a new passage
                 golds, asked = [], False
-            golds.append(line[2:].strip())
-        elif len(line) > 2 and line[1] == ":" and line[0] in KIND_CODES:
+            golds.append(text)
+        else:
             if doc is None or not golds:
                 raise ValueError(f"{path.name}:{n}: question before any '@ doc' and '= snippet'")
-            rows.append({"query": line[2:].strip(), "gold": list(golds), "doc": part_of(shared, doc, golds[0]),
-                         "kind": KIND_CODES[line[0]], "source": "corpus"})
+            rows.append({"query": text, "gold": list(golds), "doc": part_of(shared, doc, golds[0]),
+                         "kind": tag, "source": "corpus"})
             asked = True
-        else:
-            raise ValueError(f"{path.name}:{n}: cannot read {line[:40]!r}")
     return rows
 
 
