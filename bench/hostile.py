@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Callable
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+from helpers import pdf_document  # noqa: E402  (the tests' PDF writer: one implementation)
 TOKEN, READ = "bench-token", "bench-read"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PARA = "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu. "
@@ -50,18 +52,9 @@ def docx_xml(text_mb: float, paragraph: str = PARA) -> bytes:
 
 def pdf_pages(pages: int) -> bytes:
     """A PDF of `pages` empty pages, written directly (pypdf takes minutes for 100k)."""
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
     kids = " ".join(f"{n + 3} 0 R" for n in range(pages))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
-    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"] * pages
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_document(objects + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"] * pages)
 
 
 def multipart(name: str, data: bytes) -> tuple[bytes, bytes]:

@@ -17,7 +17,7 @@ from tracuu_api.errors import UploadRejectedError  # noqa: E402
 from tracuu_api.app import create_app  # noqa: E402
 from tracuu_api.uploads import safe_name  # noqa: E402
 
-from helpers import write_docs  # noqa: E402
+from helpers import tiny_pdf, write_docs  # noqa: E402
 
 TOKEN = "bi-mat-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -258,25 +258,6 @@ def test_unsupported_type_and_too_large_uploads(index_path, tmp_path):
     uploads = index_path / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
     assert client.get("/info").json()["documents"] == 3
-
-
-def tiny_pdf(text: str) -> bytes:
-    """A one-page PDF with a text layer (ASCII text, Helvetica), offsets computed so readers accept it."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def test_a_corrupt_upload_loses_nothing(client, index_path):

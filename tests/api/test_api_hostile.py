@@ -318,7 +318,7 @@ def test_replacing_needs_replace_true(index_path, docs_dir):
 
 
 def test_sniffed_and_empty_uploads(index_path):
-    from test_api import tiny_pdf
+    from helpers import tiny_pdf
 
     client = _client(index_path)
     assert _upload(client, "gia-danh.txt", tiny_pdf("Ke hoach chuyen doi so cua tinh nam 2025")).status_code == 201

@@ -92,7 +92,7 @@ def test_page_budget_refuses_a_page_flood(tmp_path):
 
 
 def test_pdf_bytes_named_txt_are_read_as_pdf_with_a_warning(tmp_path):
-    from test_api import tiny_pdf
+    from helpers import tiny_pdf
 
     path = tmp_path / "gia-danh.txt"
     path.write_bytes(tiny_pdf("Ke hoach chuyen doi so cua tinh nam 2025"))
