@@ -30,7 +30,7 @@ from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
-from helpers import pdf_document  # noqa: E402  (the tests' PDF writer: one implementation)
+from helpers import pdf_document, tiny_pdf  # noqa: E402  (the tests' PDF writers: one implementation)
 TOKEN, READ = "bench-token", "bench-read"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PARA = "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu. "
@@ -215,32 +215,28 @@ def json_with_token(port: int, cap: float) -> dict:
     return send(port, head, lambda: (b'{"q": "', *_zeros(size)(), b'"}  '), cap)
 
 
+def dense_searches(port: int, cap: float, queries: list[str]) -> dict:
+    """POST each query to /search (dense mode) in turn; the last answer, with every search's time in its note."""
+    times, out = [], {}
+    for query in queries:
+        body = json.dumps({"q": query, "k": 5, "mode": "dense"}).encode()
+        head = (f"POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {READ}\r\nConnection: close\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        started = time.perf_counter()
+        out = send(port, head, lambda: (body,), cap)
+        times.append(time.perf_counter() - started)
+    out["note"] = f"{len(queries)} dense searches: " + " ".join(f"{t:.2f}s" for t in times)
+    return out
+
+
 def cjk_query(port: int, cap: float) -> dict:
     rng = random.Random(5)
     query = "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(1000))
-    times = []
-    for n in range(3):
-        body = json.dumps({"q": query[:999] + str(n), "k": 5, "mode": "dense"}).encode()
-        head = (f"POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {READ}\r\nConnection: close\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
-        started = time.perf_counter()
-        out = send(port, head, lambda: (body,), cap)
-        times.append(time.perf_counter() - started)
-    out["note"] = "3 dense searches: " + " ".join(f"{t:.2f}s" for t in times)
-    return out
+    return dense_searches(port, cap, [query[:999] + str(n) for n in range(3)])
 
 
 def normal_query(port: int, cap: float) -> dict:
-    times = []
-    for n in range(3):
-        body = json.dumps({"q": f"tỷ lệ lao động qua đào tạo đến năm {2025 + n}", "k": 5, "mode": "dense"}).encode()
-        head = (f"POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {READ}\r\nConnection: close\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
-        started = time.perf_counter()
-        out = send(port, head, lambda: (body,), cap)
-        times.append(time.perf_counter() - started)
-    out["note"] = "3 dense searches: " + " ".join(f"{t:.2f}s" for t in times)
-    return out
+    return dense_searches(port, cap, [f"tỷ lệ lao động qua đào tạo đến năm {2025 + n}" for n in range(3)])
 
 
 def slowloris(port: int, cap: float) -> dict:
@@ -303,9 +299,6 @@ INPUTS: dict[str, Callable[..., dict]] = {
 
 def _context(index: Path) -> dict:
     text_docx = docx(docx_xml(5, "".join(chr(0x61 + i % 26) for i in range(97)) + " "))
-    sys.path.insert(0, str(HERE.parent / "tests"))
-    from test_api import tiny_pdf  # noqa: E402 - the tests' one-page PDF with a text layer
-
     return {"bomb": docx(docx_xml(200)), "text_docx": text_docx, "pages": pdf_pages(100_000),
             "line": (json.dumps({"_id": "dong-dai", "text": PARA * (10 * 1024 * 1024 // len(PARA))},
                                 ensure_ascii=False) + "\n").encode(),
