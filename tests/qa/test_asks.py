@@ -106,3 +106,35 @@ def test_a_comparison_without_its_framing_is_what_each_side_is_asked():
     assert without_framing("NQ 57 và NQ 03 khác nhau thế nào về kinh tế số") == "NQ 57 và NQ 03 thế nào về kinh tế số"
     assert without_framing("so sanh: quy mo kinh te so") == "quy mo kinh te so"
     assert without_framing("tỉ lệ che phủ rừng") == "tỉ lệ che phủ rừng"
+
+
+HANOI_MEETING = ("Sáng 22/4, Thành ủy Hà Nội tổ chức hội nghị trực tuyến học tập, quán triệt 10 chương trình công tác "
+                 "của Thành ủy khóa 17 nhiệm kỳ 2020-2025.")
+
+
+def test_a_period_is_not_met_by_another_period_sharing_one_of_its_years():
+    # Fresh n02 (answered at 0.82): "nhiệm kỳ 2025-2030" from the 2020-2025 programmes, checked year by year.
+    later = asks_of("10 chương trình công tác của Thành ủy Hà Nội nhiệm kỳ 2025-2030 ban hành ngày nào")
+    assert later.ranges == {("2025", "2030")}
+    assert year_fit(later, HANOI_MEETING, "") == 0.0
+    assert year_fit(asks_of("nhiệm kỳ 2010-2015 Đảng bộ Hà Nội đạt được những kết quả gì"),
+                    "Bí thư Thành ủy Hà Nội nhắc lại, nhiệm kỳ 2015-2020, Đảng bộ … đạt được những kết quả quan trọng.",
+                    "") == 0.0
+    same = asks_of("hội nghị quán triệt chương trình công tác nhiệm kỳ 2020 - 2025 diễn ra hôm nào")
+    assert year_fit(same, HANOI_MEETING, "") == 1.0
+    # The nearest period above a sentence that names none decides, as a year does.
+    issued = "ngày 17/3 vừa qua, Thành ủy Hà Nội đã ban hành 10 chương trình công tác."
+    assert year_fit(later, issued, "Thành ủy khóa 17 nhiệm kỳ 2020-2025. nhiệm kỳ 2015-2020") == 0.2
+    assert year_fit(same, issued, "nhiệm kỳ 2015-2020, Thành ủy khóa 17 nhiệm kỳ 2020-2025.") == 0.8
+
+
+def test_a_year_inside_a_period_answers_it_but_not_its_first_year():
+    productivity = ("Đến năm 2025, GDP bình quân đầu người khoảng 4.700 - 5.000 USD; tốc độ tăng năng suất lao động xã "
+                    "hội bình quân trên 6,5%/năm.")
+    assert year_fit(asks_of("năng suất lao động tăng bình quân bao nhiêu giai đoạn 2021-2025"), productivity, "") == 1.0
+    # 2025 ends the previous period: it is no target of "giai đoạn 2025-2030".
+    assert year_fit(asks_of("tốc độ tăng năng suất lao động giai đoạn 2025-2030"), productivity, "") == 0.0
+    assert year_fit(asks_of("quy mô kinh tế số giai đoạn 2025-2030"),
+                    "Quy mô kinh tế số đạt tối thiểu 30% GDP đến năm 2030.", "") == 1.0
+    # A lone year asked is met by a period ending (or starting) with it, as before.
+    assert year_fit(asks_of("tỉ lệ thất nghiệp năm 2025"), "phát triển kinh tế - xã hội 5 năm 2021 - 2025", "") == 1.0
