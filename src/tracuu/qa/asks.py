@@ -7,6 +7,7 @@ Pure functions over strings (questions are folded: they are often typed without 
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -168,16 +169,52 @@ def kind_fit(asks: Asks, sentence: str) -> float:
 
 def names_in(question: str) -> list[str]:
     """Proper names the question holds: two or more capitalised syllables in a row, not opening the question
-    ("Đà Nẵng", "Tô Lâm"); accented questions only (unaccented names are ambiguous)."""
+    ("Đà Nẵng", "Tô Lâm"), and bodies named by their type and name ("Bộ Y tế", "Ủy ban Kinh tế", "Thành ủy Hải
+    Phòng" gives "Hải Phòng" and the body); accented questions only (unaccented names are ambiguous)."""
     if fold(question) == question:
         return []
     words = re.findall(r"[^\W\d_]+|\S", question)
     names, run = [], []
     for n, w in enumerate(words + ["."]):
-        if n > 0 and w[0].isupper() and w.isalpha() and (len(w) == 1 or w[1:].islower()):
+        if n > 0 and _capitalised(w):
             run.append(w)
             continue
         if len(run) >= 2:
             names.append(" ".join(run))
         run = []
-    return names
+    return names + _bodies(words)
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and word.isalpha() and (len(word) == 1 or word[1:].islower())
+
+
+# The types a body is named by, before its name ("Bộ Y tế", "Ủy ban Kinh tế", "Tỉnh ủy Quảng Ninh").
+_BODY_TYPES = ("Bộ", "Ban", "Sở", "Ủy ban", "Uỷ ban", "Thành ủy", "Thành uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Hội đồng")
+
+
+def _bodies(words: list[str]) -> list[str]:
+    """Bodies named by type and name: the capitalised syllables after the type, and one more when the name has a
+    single one ("Bộ Y tế", "Ban Dân nguyện"); "Bộ trưởng", "Ban cán sự" name no body (no capital)."""
+    found = []
+    for n in range(len(words)):
+        for kind in _BODY_TYPES:
+            size = len(kind.split())
+            if " ".join(words[n:n + size]) != kind:
+                continue
+            run = list(itertools.takewhile(_capitalised, words[n + size:]))
+            after = words[n + size + len(run):n + size + len(run) + 1]
+            if len(run) == 1 and after and after[0].isalpha() and after[0].islower():
+                run += after
+            if run:
+                found.append(" ".join([kind, *run]))
+    return found
+
+
+def mentioned(name: str, text: str) -> bool:
+    """Whether `text` names `name`, whatever its case and its tone marks' placement ("Uỷ ban", "Ủy ban")."""
+    return re.search(rf"(?<!\w){re.escape(_plain(name))}(?!\w)", _plain(text)) is not None
+
+
+def _plain(text: str) -> str:
+    return " ".join(fold(text).lower().split())
