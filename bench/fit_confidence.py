@@ -4,7 +4,7 @@
     python bench/fit_confidence.py --dry-run    # print the fit, write nothing
 
 Tuning data: party-dev, the `tune` half of bench/calibration.jsonl and the everyday no-answer questions of
-bench/answers.py; the `held-out` half and bench/calibration-fresh.jsonl are never read here. Each question gives one
+bench/answers.py; the `held-out` half, bench/calibration-fresh.jsonl and calibration-fresh2.jsonl are never read here. Each question gives one
 row (a comparison: one per side, labelled together): the evidence of the chosen sentence (qa.confidence.FEATURES)
 and whether the answer it makes contains a gold snippet. A logistic regression (scikit-learn, L2, C below) maps the
 evidence to a probability; `answer_at` is the lowest threshold on a grid where precision on the tuning data is at

@@ -207,3 +207,16 @@ def test_a_comparison_of_nq57_and_nq03_reads_nq03s_annex_as_part_of_it(shared_in
     assert annex and annex[0].citation.text.startswith("Phụ lục I kèm theo Nghị quyết số 03/NQ-CP ngày 09/01/2025")
     assert "80%" in a.answer and "giao dịch không dùng tiền mặt" in a.answer
     assert_verbatim(shared_index, a)
+
+
+def test_a_place_or_body_no_passage_names_is_not_answered_but_a_heading_counts(shared_index):
+    # Fresh n09: the Hà Nội article answered "Thành ủy Hải Phòng" at 0.70.
+    from tracuu.qa.ask import assess
+    absent = assess(shared_index, "Bí thư Thành ủy Hải Phòng yêu cầu gì khi quán triệt chương trình công tác")
+    assert absent.features[0]["names"] == 0.0
+    assert shared_index.ask("Bí thư Thành ủy Hải Phòng yêu cầu gì khi quán triệt chương trình công tác").status \
+        != "answered"
+    # Kế hoạch 3260 names the committee only in the heading above its tasks ("h) Tổ đảng ở Thường trực Ủy ban Quốc
+    # phòng và An ninh"): that is a mention.
+    named = assess(shared_index, "Ủy ban Quốc phòng và An ninh của Quốc hội phải rà soát những luật nào")
+    assert named.features[0]["names"] == 1.0

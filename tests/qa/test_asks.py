@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tracuu.qa.ask import decide
-from tracuu.qa.asks import asks_of, figure_fit, kind_fit, names_in, without_framing, year_fit
+from tracuu.qa.asks import asks_of, figure_fit, kind_fit, mentioned, names_in, without_framing, year_fit
 from tracuu.qa.confidence import FEATURES, Calibration, calibration
 
 LIFE_2025 = ("Về xã hội: Đến năm 2025, tỉ trọng lao động nông nghiệp trong tổng lao động xã hội khoảng 25%; "
@@ -83,7 +83,7 @@ def test_questions_with_a_year_keep_it(question):
 
 
 def test_proper_names_of_a_question():
-    assert names_in("Bí thư Thành ủy Đà Nẵng yêu cầu gì về học tập nghị quyết") == ["Đà Nẵng"]
+    assert names_in("Bí thư Thành ủy Đà Nẵng yêu cầu gì về học tập nghị quyết") == ["Đà Nẵng", "Thành ủy Đà Nẵng"]
     assert names_in("Tổng Bí thư Tô Lâm nói gì về chuyển đổi số") == ["Tô Lâm"]
     assert names_in("NQ ĐH XIII: tỉ trọng lao động nông nghiệp") == []  # abbreviations are no names
     assert names_in("bi thu thanh uy Da Nang") == []
@@ -106,3 +106,62 @@ def test_a_comparison_without_its_framing_is_what_each_side_is_asked():
     assert without_framing("NQ 57 và NQ 03 khác nhau thế nào về kinh tế số") == "NQ 57 và NQ 03 thế nào về kinh tế số"
     assert without_framing("so sanh: quy mo kinh te so") == "quy mo kinh te so"
     assert without_framing("tỉ lệ che phủ rừng") == "tỉ lệ che phủ rừng"
+
+
+HANOI_MEETING = ("Sáng 22/4, Thành ủy Hà Nội tổ chức hội nghị trực tuyến học tập, quán triệt 10 chương trình công tác "
+                 "của Thành ủy khóa 17 nhiệm kỳ 2020-2025.")
+
+
+def test_a_period_is_not_met_by_another_period_sharing_one_of_its_years():
+    # Fresh n02 (answered at 0.82): "nhiệm kỳ 2025-2030" from the 2020-2025 programmes, checked year by year.
+    later = asks_of("10 chương trình công tác của Thành ủy Hà Nội nhiệm kỳ 2025-2030 ban hành ngày nào")
+    assert later.ranges == {("2025", "2030")}
+    assert year_fit(later, HANOI_MEETING, "") == 0.0
+    assert year_fit(asks_of("nhiệm kỳ 2010-2015 Đảng bộ Hà Nội đạt được những kết quả gì"),
+                    "Bí thư Thành ủy Hà Nội nhắc lại, nhiệm kỳ 2015-2020, Đảng bộ … đạt được những kết quả quan trọng.",
+                    "") == 0.0
+    same = asks_of("hội nghị quán triệt chương trình công tác nhiệm kỳ 2020 - 2025 diễn ra hôm nào")
+    assert year_fit(same, HANOI_MEETING, "") == 1.0
+    # The nearest period above a sentence that names none decides, as a year does.
+    issued = "ngày 17/3 vừa qua, Thành ủy Hà Nội đã ban hành 10 chương trình công tác."
+    assert year_fit(later, issued, "Thành ủy khóa 17 nhiệm kỳ 2020-2025. nhiệm kỳ 2015-2020") == 0.2
+    assert year_fit(same, issued, "nhiệm kỳ 2015-2020, Thành ủy khóa 17 nhiệm kỳ 2020-2025.") == 0.8
+
+
+def test_a_year_inside_a_period_answers_it_but_not_its_first_year():
+    productivity = ("Đến năm 2025, GDP bình quân đầu người khoảng 4.700 - 5.000 USD; tốc độ tăng năng suất lao động xã "
+                    "hội bình quân trên 6,5%/năm.")
+    assert year_fit(asks_of("năng suất lao động tăng bình quân bao nhiêu giai đoạn 2021-2025"), productivity, "") == 1.0
+    # 2025 ends the previous period: it is no target of "giai đoạn 2025-2030".
+    assert year_fit(asks_of("tốc độ tăng năng suất lao động giai đoạn 2025-2030"), productivity, "") == 0.0
+    assert year_fit(asks_of("quy mô kinh tế số giai đoạn 2025-2030"),
+                    "Quy mô kinh tế số đạt tối thiểu 30% GDP đến năm 2030.", "") == 1.0
+    # A lone year asked is met by a period ending (or starting) with it, as before.
+    assert year_fit(asks_of("tỉ lệ thất nghiệp năm 2025"), "phát triển kinh tế - xã hội 5 năm 2021 - 2025", "") == 1.0
+
+
+def test_bodies_named_by_their_type_and_name():
+    assert names_in("Bí thư Thành ủy Hải Phòng yêu cầu gì khi quán triệt chương trình công tác") == [
+        "Hải Phòng", "Thành ủy Hải Phòng"]
+    assert names_in("Ủy ban Y tế của Quốc hội phải rà soát những luật nào") == ["Ủy ban Y tế"]
+    assert names_in("Ban Dân nguyện giúp UBTVQH việc gì") == ["Ban Dân nguyện"]
+    # A title or a lowercase word after the type names no body.
+    assert names_in("Ban cán sự đảng Chính phủ được yêu cầu rà soát quy hoạch nào") == []
+    assert "Bộ trưởng" not in " ".join(names_in("Bộ trưởng Bộ Tài chính được giao gì"))
+
+
+def test_a_name_is_mentioned_whatever_its_marks_placement_and_case():
+    heading = "h) Tổ đảng ở Thường trực Uỷ ban Quốc phòng và An ninh"
+    assert mentioned("Ủy ban Quốc phòng", heading)
+    assert not mentioned("Ủy ban Y tế", heading)
+    assert not mentioned("Hải Phòng", "Bí thư Thành ủy Hà Nội yêu cầu quá trình nghiên cứu, học tập, quán triệt")
+
+
+def test_a_name_no_passage_mentions_lowers_the_confidence_below_answering():
+    # Fresh n09: "Thành ủy Hải Phòng" answered at 0.70 from Hà Nội's text; `names` only gated the low label.
+    cal = Calibration(tuple([1.0] * len(FEATURES)), -4.0, answer_at=0.65, low_at=0.15)
+    seen = dict.fromkeys(FEATURES, 1.0) | {"unseen": 0.0, "names": 1.0}
+    confidence, status = decide([seen], cal)
+    assert status == "answered"
+    lowered, status = decide([seen | {"names": 0.0}], cal)
+    assert status == "not_found" and lowered == pytest.approx(confidence * 0.5, abs=1e-3)

@@ -7,12 +7,16 @@ Pure functions over strings (questions are folded: they are often typed without 
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from tracuu.text.analyzer import fold
 
 _YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20\d\d)(?![\d.,]\d)")
+# A period: "nhiệm kỳ 2020-2025", "5 năm 2021 - 2025", "từ 2021 đến 2030" (folded or not).
+_RANGE = re.compile(r"(?<![\d.,/])(19[4-9]\d|20\d\d)\s*(?:-|–|—|đến|den|tới|toi)\s*(?:năm\s+|nam\s+)?"
+                    r"(19[4-9]\d|20\d\d)(?![\d.,]\d)")
 # Not part of a name or a code: "ĐĐQH15", "5G", "1Gb/s".
 _NUMBER = re.compile(r"(?<![0-9a-z.,/])\d+(?:[.,]\d+)*(?![^\W\d_])")
 # A number right after a document's name is part of the name ("Nghị quyết 57", "NQ 03/NQ-CP", "khóa 11"), or
@@ -49,6 +53,7 @@ class Asks:
     """The specific asks of a question."""
 
     years: frozenset[str]
+    ranges: frozenset[tuple[str, str]]  # periods named ("nhiệm kỳ 2025-2030"): their years are also in `years`
     figures: frozenset[str]  # numbers that are neither years nor part of a document's name; ordinals ("thu hai")
     kind: str | None  # "time", "quantity", "person", "body", "place" or None
     comparison: bool = False
@@ -66,7 +71,8 @@ def asks_of(question: str) -> Asks:
         figures.add(number)
     figures |= {m.group(0) for m in _ORDINAL.finditer(folded)}
     kind = next((name for name, rx in _KINDS if rx.search(folded)), None)
-    return Asks(years, frozenset(figures), kind, bool(_COMPARISON.search(folded)))
+    ranges = frozenset((m.group(1), m.group(2)) for m in _RANGE.finditer(folded) if {m.group(1), m.group(2)} <= years)
+    return Asks(years, ranges, frozenset(figures), kind, bool(_COMPARISON.search(folded)))
 
 
 def without_framing(question: str) -> str:
@@ -90,16 +96,43 @@ def year_fit(asks: Asks, sentence: str, context: str, lead: str = "") -> float:
     """1 when the sentence names a year the question names (or the question names none); 0 when the sentence
     names only other years; otherwise what the sentence's context (its headings and the text before it in the
     passage, nearest last) says: 0.8 when its nearest year is one asked, 0.2 another, 0.5 none. The years of the
-    lead-in of the sentence's list ("Định hướng các chỉ tiêu … 5 năm 2021 - 2025:") are the sentence's own."""
+    lead-in of the sentence's list ("Định hướng các chỉ tiêu … 5 năm 2021 - 2025:") are the sentence's own.
+    A period is one thing, not two years: "nhiệm kỳ 2025-2030" is met by that period or a year inside it after its
+    first ("đến năm 2030"), never by "nhiệm kỳ 2020-2025", which shares a year with it (`_periods_fit`)."""
     if not asks.years:
         return 1.0
-    own = years_in(sentence) or years_in(lead)
-    if own:
-        return 1.0 if own & asks.years else 0.0
-    before = _YEAR.findall(context)
+    own = sentence if years_in(sentence) else lead
+    if years_in(own):
+        return 1.0 if _periods_fit(asks, own) else 0.0
+    before = list(_periods_and_years(context))
     if not before:
         return 0.5
-    return 0.8 if before[-1] in asks.years else 0.2
+    return 0.8 if _periods_fit(asks, before[-1]) else 0.2
+
+
+def _periods_and_years(text: str):
+    """The periods and lone years of a text in order, each as the text that names it."""
+    last = 0
+    for m in _RANGE.finditer(text):
+        yield from _YEAR.findall(text[last:m.start()])
+        yield m.group(0)
+        last = m.end()
+    yield from _YEAR.findall(text[last:])
+
+
+def _periods_fit(asks: Asks, text: str) -> bool:
+    """Whether what `text` dates matches the question's years and periods (see `year_fit`)."""
+    ranges = {(m.group(1), m.group(2)) for m in _RANGE.finditer(text)}
+    lone = years_in(_RANGE.sub(" ", text))
+    if asks.ranges:
+        inside = any(a < y <= b for y in lone for a, b in asks.ranges)
+        return bool(ranges & asks.ranges) or inside or bool(lone & (asks.years - _ends(asks.ranges)))
+    # The question names lone years: a period's end or start is one of its years, as before.
+    return bool((lone | _ends(ranges)) & asks.years)
+
+
+def _ends(ranges) -> set[str]:
+    return {y for r in ranges for y in r}
 
 
 def figure_fit(asks: Asks, sentence: str, passage: str) -> float:
@@ -136,16 +169,52 @@ def kind_fit(asks: Asks, sentence: str) -> float:
 
 def names_in(question: str) -> list[str]:
     """Proper names the question holds: two or more capitalised syllables in a row, not opening the question
-    ("Đà Nẵng", "Tô Lâm"); accented questions only (unaccented names are ambiguous)."""
+    ("Đà Nẵng", "Tô Lâm"), and bodies named by their type and name ("Bộ Y tế", "Ủy ban Kinh tế", "Thành ủy Hải
+    Phòng" gives "Hải Phòng" and the body); accented questions only (unaccented names are ambiguous)."""
     if fold(question) == question:
         return []
     words = re.findall(r"[^\W\d_]+|\S", question)
     names, run = [], []
     for n, w in enumerate(words + ["."]):
-        if n > 0 and w[0].isupper() and w.isalpha() and (len(w) == 1 or w[1:].islower()):
+        if n > 0 and _capitalised(w):
             run.append(w)
             continue
         if len(run) >= 2:
             names.append(" ".join(run))
         run = []
-    return names
+    return names + _bodies(words)
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and word.isalpha() and (len(word) == 1 or word[1:].islower())
+
+
+# The types a body is named by, before its name ("Bộ Y tế", "Ủy ban Kinh tế", "Tỉnh ủy Quảng Ninh").
+_BODY_TYPES = ("Bộ", "Ban", "Sở", "Ủy ban", "Uỷ ban", "Thành ủy", "Thành uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Hội đồng")
+
+
+def _bodies(words: list[str]) -> list[str]:
+    """Bodies named by type and name: the capitalised syllables after the type, and one more when the name has a
+    single one ("Bộ Y tế", "Ban Dân nguyện"); "Bộ trưởng", "Ban cán sự" name no body (no capital)."""
+    found = []
+    for n in range(len(words)):
+        for kind in _BODY_TYPES:
+            size = len(kind.split())
+            if " ".join(words[n:n + size]) != kind:
+                continue
+            run = list(itertools.takewhile(_capitalised, words[n + size:]))
+            after = words[n + size + len(run):n + size + len(run) + 1]
+            if len(run) == 1 and after and after[0].isalpha() and after[0].islower():
+                run += after
+            if run:
+                found.append(" ".join([kind, *run]))
+    return found
+
+
+def mentioned(name: str, text: str) -> bool:
+    """Whether `text` names `name`, whatever its case and its tone marks' placement ("Uỷ ban", "Ủy ban")."""
+    return re.search(rf"(?<!\w){re.escape(_plain(name))}(?!\w)", _plain(text)) is not None
+
+
+def _plain(text: str) -> str:
+    return " ".join(fold(text).lower().split())
