@@ -218,6 +218,8 @@ def cmd_search(a: argparse.Namespace) -> int:
     text = _hits_text(hits)
     if plan.restored:
         text = f"(đã thêm dấu: {plan.restored})\n{text}"
+    if plan.request:
+        text = f"(tìm theo chủ đề, bỏ qua lời yêu cầu «{plan.request}»)\n{text}"
     if plan.synonyms:
         text = "(tìm cả: " + "; ".join(f"{s.typed} → {', '.join(s.alternatives)}" for s in plan.synonyms) + ")\n" + text
     _emit({"query": a.query, "understood": plan.to_dict(), "hits": [h.to_dict() for h in hits]}, a.json, text)

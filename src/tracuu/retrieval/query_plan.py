@@ -10,6 +10,7 @@ from tracuu.text import numerals
 from tracuu.text.thesaurus import Synonym, Thesaurus, expansion_tokens
 from tracuu.text.analyzer import Analyzed, Analyzer, fold
 from tracuu.text.diacritics import DiacriticRestorer
+from tracuu.text.requests import split_request
 
 # Share of syllables typed without any mark above which a query is taken as typed without diacritics.
 # Ordinary accented Vietnamese leaves about a quarter of its syllables unmarked (và has a mark; ban, cho, tin don't).
@@ -31,9 +32,11 @@ class QueryPlan:
     synonyms: tuple[Synonym, ...] = ()  # thesaurus: the query's everyday words and the documents' terms for them
     synonym_tokens: Analyzed | None = None  # BM25 tokens of those terms that the query does not have
     synonym_weight: float = 0.0  # below 1: an added term never counts as much as a typed one
+    request: str = ""  # "tìm câu hay về": asks for a kind of result; left out of what both retrievers read
 
     def to_dict(self) -> dict:
-        return {"original": self.original, "restored": self.restored, "accented": self.accented,
+        return {"original": self.original, "request": self.request, "restored": self.restored,
+                "accented": self.accented,
                 "expansions": list(self.expansions), "synonyms": [s.to_dict() for s in self.synonyms],
                 "dense_text": self.dense_text}
 
@@ -50,6 +53,8 @@ def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | Non
                exact_weight: float, restored_exact_weight: float,
                learned: Mapping[str, Iterable[str]] | None = None, thesaurus: Thesaurus | None = None,
                synonym_weight: float = 0.0, dense_synonyms: bool = False) -> QueryPlan:
+    original = query
+    request, query = split_request(query)
     typed = analyzer.analyze(query)
     restored = None
     lexical, weight, accented = typed, exact_weight, typed.accented
@@ -81,5 +86,5 @@ def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | Non
     dense = abbreviations.rewrite_query(restored or query)
     if dense_synonyms and synonyms:
         dense = f"{dense} ({'; '.join(s.alternatives[0] for s in synonyms)})"
-    return QueryPlan(query, restored, lexical, weight, accented, expansions, extra, dense, synonyms, synonym_tokens,
-                     synonym_weight if synonym_tokens is not None else 0.0)
+    return QueryPlan(original, restored, lexical, weight, accented, expansions, extra, dense, synonyms, synonym_tokens,
+                     synonym_weight if synonym_tokens is not None else 0.0, request)
