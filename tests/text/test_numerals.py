@@ -1,7 +1,7 @@
 """Congress, term and plenum numbers: Roman, Arabic and words, only in their contexts, with or without diacritics."""
 import pytest
 
-from tracuu.text.numerals import expand_query, find_numbers, from_roman, from_words, to_roman, to_words
+from tracuu.text.numerals import expand_query, find_numbers, from_roman, from_words, to_roman, to_words, write_out
 from tracuu.text.analyzer import fold
 
 from helpers import CORPUS
@@ -85,3 +85,28 @@ def test_real_resolution_numbers():
     assert {s.value for s in spans if s.kind == "congress"} >= {12, 13}
     line = next(line for line in text.splitlines() if line.startswith("V- Đại hội đồng ý"))
     assert [(s.kind, s.value) for s in find_numbers(line)] == [("term", 12), ("term", 13), ("term", 13)]
+
+
+@pytest.mark.parametrize("typed, written", [
+    ("ĐH13 muốn GDP tăng bao nhiêu", "Đại hội XIII muốn GDP tăng bao nhiêu"),
+    ("theo NQ ĐH XIII thì", "theo NQ Đại hội XIII thì"),
+    ("dh13 ve chuyen doi so", "Đại hội XIII ve chuyen doi so"),
+    ("ĐH VI mở đầu đổi mới", "Đại hội VI mở đầu đổi mới"),
+])
+def test_a_congress_typed_short_is_written_out_for_the_encoder(typed: str, written: str):
+    assert write_out(typed) == written
+    assert "Đại hội 13" in expand_query(typed) or "VI" in typed
+
+
+@pytest.mark.parametrize("text", ["ĐH Bách khoa Hà Nội", "điểm thi ĐH 2024", "đh vì sao", "Đại hội XIII bàn gì"])
+def test_no_short_congress_where_there_is_none(text: str):
+    assert write_out(text) == text
+
+
+def test_the_dense_query_reads_the_congress_written_out():
+    from tracuu.retrieval.query_plan import plan_query
+    from tracuu.text.analyzer import Analyzer
+    plan = plan_query("ĐH13 muốn GDP tăng bao nhiêu mỗi năm", Analyzer(), None, exact_weight=0.5,
+                      restored_exact_weight=0.0)
+    assert plan.dense_text.startswith("Đại hội XIII muốn")
+    assert "Đại hội XIII" in plan.expansions

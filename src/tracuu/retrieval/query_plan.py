@@ -82,8 +82,8 @@ def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | Non
         have = Analyzed(lexical.exact + (extra.exact if extra else []), lexical.folded + (extra.folded if extra else []),
                         typed.accented)
         synonym_tokens = expansion_tokens(synonyms, analyzer, have, typed.accented)
-    # e5 reads words far better than initials: the encoder gets abbreviations written out.
-    dense = abbreviations.rewrite_query(restored or query)
+    # e5 reads words far better than initials: the encoder gets abbreviations (and "ĐH13") written out.
+    dense = numerals.write_out(abbreviations.rewrite_query(restored or query))
     if dense_synonyms and synonyms:
         dense = f"{dense} ({'; '.join(s.alternatives[0] for s in synonyms)})"
     return QueryPlan(original, restored, lexical, weight, accented, expansions, extra, dense, synonyms, synonym_tokens,

@@ -20,6 +20,8 @@ _END = r"(?![\w])"
 # Contexts on the folded, lower-cased query; the number is group "n".
 _CONGRESS = re.compile(rf"\bdai hoi(?: dang)?(?: dai bieu(?: toan quoc)?)?(?P<lan> lan thu)?"
                        rf" (?P<n>{_NUM}|(?<=lan thu ){_WORDS}){_END}")
+# "ĐH13", "ĐH XIII": how cadres type a congress. Only with a number right after: "ĐH" alone is also "đại học".
+_CONGRESS_SHORT = re.compile(rf"\bdh ?(?P<n>\d{{1,2}}|[ivxl]{{1,7}}){_END}")
 _TERM = re.compile(rf"\bkhoa (?P<n>{_NUM}){_END}")
 _PLENUM = re.compile(rf"\bhoi nghi (?:ban chap hanh )?(?:trung uong|tw)(?: dang)?(?P<lan> lan thu)?"
                      rf" (?P<n>\d{{1,2}}|(?<=lan thu ){_WORDS}){_END}")
@@ -134,15 +136,15 @@ def find_numbers(text: str) -> list[NumberSpan]:
     low = _folded_lower(text)
     spans: list[NumberSpan] = []
     taken: list[tuple[int, int]] = []
-    patterns = [("plenum", _PLENUM_LONG), ("plenum", _PLENUM), ("congress", _CONGRESS), ("term", _TERM),
-                ("ordinal", _ORDINAL)]
+    patterns = [("plenum", _PLENUM_LONG), ("plenum", _PLENUM), ("congress", _CONGRESS), ("congress", _CONGRESS_SHORT),
+                ("term", _TERM), ("ordinal", _ORDINAL)]
     for kind, pattern in patterns:
         for m in pattern.finditer(low):
             a, b = m.span("n")
             if any(a < e and s < b for s, e in taken):
                 continue  # the number already belongs to a longer context ("Hội nghị TW lần thứ 6")
             raw = text[a:b]
-            if kind == "congress" and raw == "vi":
+            if kind == "congress" and raw.lower() == "vi" and raw != "VI":
                 continue  # unaccented "đại hội vì ..." is likelier than a lower-case Roman six
             n = _value(m.group("n"), raw)
             if n is None:
@@ -176,3 +178,15 @@ def expand_query(query: str) -> list[str]:
             if not _already_said(variant, low) and variant not in out:
                 out.append(variant)
     return out
+
+
+def write_out(text: str) -> str:
+    """`text` with short congress forms written as the documents write them ("ĐH13" -> "Đại hội XIII"), for the
+    dense encoder, which reads words, not initials. Long forms ("Đại hội 13") stay as typed."""
+    low = _folded_lower(nfc(text))
+    out, at = [], 0
+    for span in find_numbers(text):
+        if span.kind == "congress" and low.startswith("dh", span.start):
+            out += [text[at:span.start], f"Đại hội {to_roman(span.value)}"]
+            at = span.end
+    return "".join(out) + text[at:] if out else text
