@@ -10,6 +10,7 @@ from tracuu.text import numerals
 from tracuu.text.thesaurus import Synonym, Thesaurus, expansion_tokens
 from tracuu.text.analyzer import Analyzed, Analyzer, fold
 from tracuu.text.diacritics import DiacriticRestorer
+from tracuu.text import shorthand
 from tracuu.text.requests import split_request
 
 # Share of syllables typed without any mark above which a query is taken as typed without diacritics.
@@ -55,6 +56,8 @@ def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | Non
                synonym_weight: float = 0.0, dense_synonyms: bool = False) -> QueryPlan:
     original = query
     request, query = split_request(query)
+    # "cỡ bn", "có dc ko": every reader below sees the words, spelled the way the rest of the query is typed.
+    query = shorthand.write_out(query, accented=not typed_without_diacritics(analyzer, query))
     typed = analyzer.analyze(query)
     restored = None
     lexical, weight, accented = typed, exact_weight, typed.accented

@@ -23,6 +23,16 @@ o: CNTT = công nghệ thông tin; CSDL = cơ sở dữ liệu; NSNN = ngân sá
 o: DNNN = doanh nghiệp nhà nước; AI = trí tuệ nhân tạo; IoT = Internet vạn vật; R&D = nghiên cứu và phát triển
 o: GDP = tổng sản phẩm trong nước; FDI = đầu tư trực tiếp nước ngoài; TFP = năng suất các nhân tố tổng hợp
 o: PPP = hợp tác công tư; HDI = chỉ số phát triển con người
+o: TBT = Tổng Bí thư; CTN = Chủ tịch nước; ĐHĐBTQ = Đại hội đại biểu toàn quốc; ĐV = đảng viên | đơn vị
+o: CB = cán bộ; CBCCVC = cán bộ, công chức, viên chức; CCVC = công chức, viên chức; NLĐ = người lao động
+o: DN = doanh nghiệp; DNNVV = doanh nghiệp nhỏ và vừa; HTX = hợp tác xã; SXKD = sản xuất kinh doanh
+o: VN = Việt Nam; HN = Hà Nội; TPHCM, TP.HCM = Thành phố Hồ Chí Minh; ĐBSCL = Đồng bằng sông Cửu Long
+o: SV = sinh viên; HS = học sinh; GD&ĐT, GDĐT = giáo dục và đào tạo; NCKH = nghiên cứu khoa học
+o: BHXH = bảo hiểm xã hội; BHYT = bảo hiểm y tế; CCCD = căn cước công dân; DVC = dịch vụ công
+o: CCHC = cải cách hành chính; CAND = Công an nhân dân; QĐND = Quân đội nhân dân; LLVT = lực lượng vũ trang
+o: ANQG = an ninh quốc gia; ANTT = an ninh, trật tự; ATGT = an toàn giao thông; BĐKH = biến đổi khí hậu
+o: NTM = nông thôn mới; KCN = khu công nghiệp; KKT = khu kinh tế; BĐS = bất động sản; GPMB = giải phóng mặt bằng
+o: CMCN = cách mạng công nghiệp
 """
 # State symbols ("01/2020/TT-BTC") use TT for thông tư; Party ones ("05-TT/TW") for thông tri.
 STATE_TYPES = {"TT": "thông tư"}
