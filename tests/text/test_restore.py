@@ -122,3 +122,34 @@ def test_shipped_questions_are_the_training_questions_typed_with_diacritics():
     from tracuu.text.thesaurus import question_texts
     assert OUT.read_text(encoding="utf-8") == render()
     assert len(question_texts()) > 5000 and all(fold(q) != q for q in question_texts())
+
+
+def test_shipped_everyday_texts_load_nfc_and_accented():
+    """data/everyday.txt: everyday phrases written by hand, one a line, NFC, 3 or more syllables, no repeats."""
+    from tracuu.text.analyzer import fold
+    from tracuu.text.thesaurus import everyday_texts
+    lines = everyday_texts()
+    assert len(lines) > 2000
+    assert all(unicodedata.normalize("NFC", line) == line for line in lines)
+    assert all(len(line.split()) >= 3 and not line.startswith("#") for line in lines)
+    assert len({line.lower() for line in lines}) == len(lines)
+    assert sum(fold(line) != line for line in lines) > 0.99 * len(lines)
+
+
+def test_everyday_words_come_back_in_frames_the_file_does_not_hold():
+    """A formal text says "khám", "tháng", "học", "cử"; people type "kham kha", "leo thang", "hoc bua", "cu hich".
+    data/everyday.txt teaches their neighbours; these sentences are not lines of it."""
+    from tracuu.text.analyzer import fold
+    from tracuu.text.thesaurus import everyday_texts
+    documents = ["Tổ chức khám chữa bệnh bảo hiểm y tế hằng tháng. Kết quả học tập của học sinh. Bầu cử đại biểu "
+                 "Hội đồng nhân dân. Do đó cần thực hiện nghiêm. Ban hành quy định về thuế giá trị gia tăng."] * 3
+    everyday = DiacriticRestorer.train(documents)
+    alone = DiacriticRestorer.train(documents, question_phrases=False)
+    phrases = ["nhà cửa khấm khá hơn năm ngoái", "giá thuê nhà ở thành phố leo thang",
+               "thủ tục đất đai vẫn là bài toán hóc búa", "cần một cú hích cho nông thôn", "ai cầm trịch việc này",
+               "quẹt thẻ khi đi chợ", "tiến độ dự án vẫn lẹt đẹt", "giữ nếp xưa của ông bà", "bỏ lề thói quan liêu"]
+    shipped = "\n".join(everyday_texts())
+    for phrase in phrases:
+        assert phrase not in shipped
+        assert everyday.restore(fold(phrase)) == phrase
+        assert alone.restore(fold(phrase)) != phrase

@@ -21,6 +21,7 @@ from tracuu.text.analyzer import Analyzer, Analyzed
 USER_RULES_KEY = "thesaurus"
 BUNDLED = "data/thesaurus.txt"
 QUESTIONS = "data/questions.txt"
+EVERYDAY = "data/everyday.txt"
 MAX_PHRASE_SYLLABLES = 12
 _UNIGRAMS = Analyzer(bigrams=False)
 
@@ -144,6 +145,14 @@ def bundled_lines() -> list[str]:
 def question_texts() -> tuple[str, ...]:
     """Questions in people's words (data/questions.txt, training/make_questions.py): phrasing for the restorer."""
     text = resources.files("tracuu.text").joinpath(QUESTIONS).read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def everyday_texts() -> tuple[str, ...]:
+    """Everyday phrases and short sentences about public life (data/everyday.txt, written by hand): the neighbours
+    of spoken words ("khấm khá", "leo thang", "hóc búa", "cầm trịch") for the restorer."""
+    text = resources.files("tracuu.text").joinpath(EVERYDAY).read_text(encoding="utf-8")
     return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
