@@ -70,3 +70,19 @@ def test_the_cli_says_which_words_it_left_out(tmp_path, capsys):
     assert main(["search", "tìm câu hay về lòng tự tôn dân tộc", "--index", str(tmp_path / "idx")]) == 0
     out = capsys.readouterr().out
     assert "bỏ qua lời yêu cầu «tìm câu hay về»" in out and "tự tôn" in out
+
+
+def test_ask_weighs_the_evidence_against_the_theme_not_the_request(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "nq.txt").write_text(
+        "NGHỊ QUYẾT\n\nI. QUAN ĐIỂM\n\nKhơi dậy khát vọng phát triển đất nước phồn vinh, hạnh phúc; phát huy ý chí "
+        "tự lực, tự cường và sức mạnh đại đoàn kết toàn dân tộc.\n\nII. NHIỆM VỤ\n\nTăng cường quốc phòng, an ninh, "
+        "giữ vững môi trường hòa bình, ổn định.\n", encoding="utf-8")
+    tracuu.build([docs], tmp_path / "idx", encoder="hashing")
+    with tracuu.open_index(tmp_path / "idx") as index:
+        framed = index.ask("tìm câu hay về khát vọng phát triển đất nước phồn vinh")
+        theme = index.ask("khát vọng phát triển đất nước phồn vinh")
+        assert framed.question == "tìm câu hay về khát vọng phát triển đất nước phồn vinh"
+        assert framed.status == theme.status and framed.confidence == theme.confidence
+        assert framed.answer == theme.answer and framed.answer is not None

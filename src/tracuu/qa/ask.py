@@ -20,6 +20,7 @@ from tracuu.qa.source import PassageSource
 from tracuu.results import Answer, Hit, Quote, Sentence
 from tracuu.retrieval.copies import text_key
 from tracuu.retrieval.references import DocumentNames
+from tracuu.text.requests import split_request
 
 NOT_FOUND = "Không tìm thấy thông tin đủ tin cậy"
 LOW_CONFIDENCE = "Độ tin cậy thấp: câu gần nhất trong văn bản, cần đối chiếu"
@@ -101,6 +102,8 @@ def _on_topic(f: dict[str, float]) -> bool:
 def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents: Sequence[str] | None = None,
            filters: dict[str, str] | None = None, max_quotes: int = 2,
            include_commentary: bool = False) -> Assessment | None:
+    # "tìm câu hay về …": the evidence is weighed against the theme; the request's words are in no sentence.
+    question = split_request(question)[1]
     asks = asks_of(question)
     sides = _sides(index, question, documents) if asks.comparison else []
     official = not include_commentary
