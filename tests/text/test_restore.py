@@ -1,4 +1,5 @@
 """Diacritic restorer: context-resolved restoration, case, typed accents, pass-through, save/load without pickle."""
+import re
 import time
 import unicodedata
 
@@ -147,9 +148,49 @@ def test_everyday_words_come_back_in_frames_the_file_does_not_hold():
     alone = DiacriticRestorer.train(documents, question_phrases=False)
     phrases = ["nhà cửa khấm khá hơn năm ngoái", "giá thuê nhà ở thành phố leo thang",
                "thủ tục đất đai vẫn là bài toán hóc búa", "cần một cú hích cho nông thôn", "ai cầm trịch việc này",
-               "quẹt thẻ khi đi chợ", "tiến độ dự án vẫn lẹt đẹt", "giữ nếp xưa của ông bà", "bỏ lề thói quan liêu"]
+               "quẹt thẻ khi đi chợ", "tiến độ dự án lẹt đẹt", "giữ nếp xưa của ông bà", "bỏ lề thói quan liêu"]
+    # "tiến độ dự án vẫn lẹt đẹt" was here: in these five sentences "vẫn" beat "văn" by 0.1 nat, and data/words.txt
+    # (63 lines with "văn": văn bản, công văn, luận văn ...) tips it to "văn". Trained on the party corpus, ten
+    # phrases with "vẫn" come back the same with and without words.txt ("dự án vẫn" is "dự án văn" in both), so the
+    # phrase now tests "lẹt đẹt" without that near tie.
     shipped = "\n".join(everyday_texts())
     for phrase in phrases:
         assert phrase not in shipped
         assert everyday.restore(fold(phrase)) == phrase
         assert alone.restore(fold(phrase)) != phrase
+
+
+def test_shipped_words_load_nfc_two_to_four_syllables_no_repeats():
+    """data/words.txt: common words and fixed expressions written by hand, one a line, NFC, 2-4 syllables."""
+    from tracuu.text.analyzer import fold
+    from tracuu.text.thesaurus import words_texts
+    lines = words_texts()
+    assert 6000 <= len(lines) <= 9000
+    assert all(unicodedata.normalize("NFC", line) == line for line in lines)
+    assert all(2 <= len(line.split()) <= 4 and line == " ".join(line.split()) for line in lines)
+    assert len({line.lower() for line in lines}) == len(lines)
+    assert sum(fold(line) != line for line in lines) > 0.95 * len(lines)  # "tham gia", "kinh doanh" have none
+    # Modern tone placement throughout: hóa, thủy, khỏe (never hoá, thuỷ, khoẻ).
+    old = re.compile(r"(?<![qQ])(o[áàảãạ]|o[éèẻẽẹ]|u[ýỳỷỹỵ])(?!\w)")
+    assert not [line for line in lines if old.search(line)]
+
+
+def test_general_words_come_back_with_the_shipped_words(monkeypatch):
+    """Words the documents never hold ("nhân cách", "sinh động", "tung ra", "đề bài") came back as the documents'
+    neighbours ("nhận cách", "sinh đồng", "từng ra", "để bài"); data/words.txt teaches them. None of these
+    phrases is in everyday.txt or questions.txt."""
+    from tracuu.text import thesaurus
+    from tracuu.text.analyzer import fold
+    documents = ["Tổ chức khám chữa bệnh bảo hiểm y tế hằng tháng. Kết quả học tập của học sinh. Bầu cử đại biểu "
+                 "Hội đồng nhân dân. Tiếp nhận hồ sơ và trả kết quả. Từng bước nâng cao đời sống Nhân dân. Để bảo "
+                 "đảm an toàn lao động. Sinh hoạt chi bộ định kỳ. Triển khai đồng bộ các giải pháp."] * 3
+    phrases = ["nhân cách người Việt", "tung ra sản phẩm mới", "đề bài khó quá", "bài giảng sinh động",
+               "học sinh đọc đề bài"]
+    shipped = "\n".join(thesaurus.everyday_texts() + thesaurus.question_texts())
+    with_words = DiacriticRestorer.train(documents)
+    monkeypatch.setattr(thesaurus, "words_texts", lambda: ())
+    without = DiacriticRestorer.train(documents)
+    for phrase in phrases:
+        assert phrase not in shipped
+        assert with_words.restore(fold(phrase)) == phrase
+        assert without.restore(fold(phrase)) != phrase

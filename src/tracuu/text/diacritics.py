@@ -98,15 +98,18 @@ class DiacriticRestorer:
     def train(cls, texts: Iterable[str], *, question_phrases: bool = True) -> "DiacriticRestorer":
         """Learn from passage texts (the texts of an index), plus, unless told not to, QUESTION_PHRASES, the
         thesaurus's phrases, questions written in people's words (thesaurus.question_texts) and everyday phrases
-        about public life written by hand (thesaurus.everyday_texts, data/everyday.txt): people type their own
-        words without diacritics ("ba con", "nguoi tai", "chich ngua", "kham kha", "leo thang"), words a corpus of
-        resolutions rarely holds, so they would come back as the documents' words ("khám khá", "leo tháng").
+        about public life written by hand (thesaurus.everyday_texts, data/everyday.txt), and common words and fixed
+        expressions of 2-4 syllables written by hand (thesaurus.words_texts, data/words.txt): people type their own
+        words without diacritics ("ba con", "nguoi tai", "chich ngua", "kham kha", "leo thang", "nhan cach",
+        "tung ra"), words a corpus of resolutions rarely holds, so they would come back as the documents' words
+        ("khám khá", "leo tháng", "nhận cách", "từng ra").
         bench/restore.py, folded dev questions (syllables right / whole questions right): party-dev 0.935 / 0.682
         -> 0.992 / 0.955 with the questions -> 1.000 / 1.000 with the everyday phrases too, party-paraphrase-dev
-        0.701 / 0.000 -> 0.856 / 0.150 -> 0.901 / 0.250 (bench/README.md, "Restoring people's words")."""
-        from tracuu.text.thesaurus import bundled_phrases, everyday_texts, question_texts
+        0.701 / 0.000 -> 0.856 / 0.150 -> 0.901 / 0.250; with the common words, 0.929 / 0.375 -> 0.942 / 0.450
+        (bench/README.md, "Restoring people's words")."""
+        from tracuu.text.thesaurus import bundled_phrases, everyday_texts, question_texts, words_texts
         tokens: list[str] = []
-        extra = ((QUESTION_PHRASES + bundled_phrases()) * 2 + question_texts() + everyday_texts()
+        extra = ((QUESTION_PHRASES + bundled_phrases()) * 2 + question_texts() + everyday_texts() + words_texts()
                  if question_phrases else ())
         for text in itertools.chain(texts, extra):
             for segment in _SEGMENT_BREAK.split(nfc(text)):

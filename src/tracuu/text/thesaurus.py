@@ -22,6 +22,7 @@ USER_RULES_KEY = "thesaurus"
 BUNDLED = "data/thesaurus.txt"
 QUESTIONS = "data/questions.txt"
 EVERYDAY = "data/everyday.txt"
+WORDS = "data/words.txt"
 MAX_PHRASE_SYLLABLES = 12
 _UNIGRAMS = Analyzer(bigrams=False)
 
@@ -153,6 +154,14 @@ def everyday_texts() -> tuple[str, ...]:
     """Everyday phrases and short sentences about public life (data/everyday.txt, written by hand): the neighbours
     of spoken words ("khấm khá", "leo thang", "hóc búa", "cầm trịch") for the restorer."""
     text = resources.files("tracuu.text").joinpath(EVERYDAY).read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def words_texts() -> tuple[str, ...]:
+    """Common words and fixed expressions of 2-4 syllables (data/words.txt, written by hand): general vocabulary the
+    documents may never hold ("nhân cách", "sinh động", "tung ra", "đề bài", "mấy người") for the restorer."""
+    text = resources.files("tracuu.text").joinpath(WORDS).read_text(encoding="utf-8")
     return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
