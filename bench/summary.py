@@ -22,15 +22,13 @@ def _pair(a: float, b: float) -> str:
 
 
 def summary(args) -> None:
-    from quality import CACHE, GOLD_SETS, SHARED, open_or_build, party_index, pct
+    from quality import GOLD_SETS, SHARED, open_or_build, party_index, pct
 
     party = party_index(args.encoder)
     golds = {name: read_gold(SHARED / "bench" / file) for name, file in GOLD_SETS.items()}
     data = SHARED / "bench" / "alqac2023"
     splits = [] if args.no_alqac else args.alqac_splits
     alqac = open_or_build("alqac", [data / "corpus.jsonl"], args.encoder) if splits else None
-    if splits and not (CACHE / "alqac").exists():  # pragma: no cover - open_or_build just made it
-        splits = []
     head = ["mode", "party-dev hit@5", "party-dev MRR@10", "paraphrase hit@5", "paraphrase MRR@10"]
     head += [f"ALQAC {s} {m}" for s in splits for m in ("MRR@10", "R@10")]
     head += ["p50 ms"]

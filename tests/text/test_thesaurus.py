@@ -111,3 +111,13 @@ def test_a_users_own_file_is_saved_in_the_index_and_used_by_every_face(tmp_path:
     assert main(["search", "cấy hái", "--index", str(own), "--json"]) == 0
     understood = json.loads(capsys.readouterr().out)["understood"]
     assert understood["synonyms"] == [{"typed": "cấy hái", "alternatives": ["sản xuất lúa gạo"]}]
+
+
+def test_a_term_two_typed_phrases_lead_to_is_read_once_by_the_encoder():
+    from tracuu.retrieval.query_plan import plan_query
+    from tracuu.text import thesaurus as bundled
+    from tracuu.text.analyzer import Analyzer
+    plan = plan_query("người nghiện ma túy ở cơ sở cai nghiện ma túy", Analyzer(), None, exact_weight=0.5,
+                      restored_exact_weight=0.0, thesaurus=bundled.load(), synonym_weight=0.8, dense_synonyms=True)
+    assert len(plan.synonyms) >= 2
+    assert plan.dense_text.count("tệ nạn ma túy") == 1

@@ -88,6 +88,7 @@ def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | Non
     # e5 reads words far better than initials: the encoder gets abbreviations (and "ĐH13") written out.
     dense = numerals.write_out(abbreviations.rewrite_query(restored or query))
     if dense_synonyms and synonyms:
-        dense = f"{dense} ({'; '.join(s.alternatives[0] for s in synonyms)})"
+        # Several typed phrases can lead to one term ("ma túy", "xì ke" -> "tệ nạn ma túy"): say it once.
+        dense = f"{dense} ({'; '.join(dict.fromkeys(s.alternatives[0] for s in synonyms))})"
     return QueryPlan(original, restored, lexical, weight, accented, expansions, extra, dense, synonyms, synonym_tokens,
                      synonym_weight if synonym_tokens is not None else 0.0, request)
