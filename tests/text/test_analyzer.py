@@ -75,3 +75,11 @@ def test_settings_round_trip_through_the_manifest():
 
 def test_eth_typed_for_d_stroke_matches():
     assert A.syllables("Ðổi mới") == A.syllables("Đổi mới") == ["đổi", "mới"]
+
+
+def test_fold_aligned_keeps_one_character_per_character():
+    from tracuu.text.analyzer import fold_aligned
+    assert fold_aligned("Đại hội XIII") == "dai hoi xiii"
+    decomposed = "Ho\u0300a Bi\u0300nh"  # combining marks: plain fold would drop them and shift every offset
+    assert len(fold_aligned(decomposed)) == len(decomposed)
+    assert fold_aligned(decomposed).startswith("ho")

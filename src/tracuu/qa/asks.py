@@ -11,7 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from tracuu.text.analyzer import fold
+from tracuu.text.analyzer import fold, fold_aligned
 
 _YEAR = re.compile(r"(?<![\d.,/])(19[4-9]\d|20\d\d)(?![\d.,]\d)")
 # A period: "nhiệm kỳ 2020-2025", "5 năm 2021 - 2025", "từ 2021 đến 2030" (folded or not).
@@ -78,9 +78,7 @@ def asks_of(question: str) -> Asks:
 def without_framing(question: str) -> str:
     """The question without the words that frame a comparison ("so sánh", "khác nhau"): what each side is asked
     about, as a sentence of one document says it ("So sánh mục tiêu … về chuyển đổi số" -> "mục tiêu … về …")."""
-    folded = fold(question).lower()
-    if len(folded) != len(question):  # spans of the folded text must cut the question as typed
-        return question
+    folded = fold_aligned(question)  # its spans cut the question as typed
     kept, last = [], 0
     for m in _FRAMING.finditer(folded):
         kept.append(question[last:m.start()])

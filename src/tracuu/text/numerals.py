@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracuu.text.analyzer import fold, nfc
+from tracuu.text.analyzer import fold, fold_aligned, nfc
 
 MAX_NUMBER = 60  # congresses, terms and plenums stay far below this; it keeps "DI", "MI", "CD" out of Roman
 _ROMAN = [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
@@ -100,18 +100,6 @@ class NumberSpan:
     written: str = "arabic"  # arabic | roman | words: how the text wrote the number
 
 
-def _folded_lower(text: str) -> str:
-    # One folded char per original char, so a match on the folded copy indexes the original query.
-    whole = fold(text).lower()
-    if len(whole) == len(text):  # the usual case (NFC text): folding the whole string at once is 10x faster
-        return whole
-    chars = []
-    for ch in text:
-        f = fold(ch).lower()
-        chars.append(f if len(f) == 1 else ch.lower())
-    return "".join(chars)
-
-
 def _value(raw: str, original: str) -> int | None:
     if raw.isdigit():
         n = int(raw)
@@ -136,7 +124,7 @@ def _variants(kind: str, n: int, context: str) -> tuple[str, ...]:
 def find_numbers(text: str) -> list[NumberSpan]:
     """Every congress, term, plenum or session number in `text`, each with its equivalent phrasings."""
     text = nfc(text)
-    low = _folded_lower(text)
+    low = fold_aligned(text)
     spans: list[NumberSpan] = []
     taken: list[tuple[int, int]] = []
     patterns = [("plenum", _PLENUM_LONG), ("plenum", _PLENUM), ("congress", _CONGRESS), ("congress", _CONGRESS_SHORT),
@@ -160,7 +148,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
 
 
 def _already_said(variant: str, low_query: str) -> bool:
-    return _folded_lower(variant) in low_query
+    return fold_aligned(variant) in low_query
 
 
 def expand_query(query: str) -> list[str]:
@@ -171,7 +159,7 @@ def expand_query(query: str) -> list[str]:
     in words only for a query that used words: documents write "Đại hội XIII", and "lần thứ mười ba" added to
     every such query pulled in unrelated "lần thứ" passages (party-dev d01 fell from rank 1 to 2).
     """
-    low = _folded_lower(nfc(query))
+    low = fold_aligned(nfc(query))
     out: list[str] = []
     for span in find_numbers(query):
         variants = span.variants
@@ -186,7 +174,7 @@ def expand_query(query: str) -> list[str]:
 def write_out(text: str) -> str:
     """`text` with short congress forms written as the documents write them ("ĐH13" -> "Đại hội XIII"), for the
     dense encoder, which reads words, not initials. Long forms ("Đại hội 13") stay as typed."""
-    low = _folded_lower(nfc(text))
+    low = fold_aligned(nfc(text))
     out, at = [], 0
     for span in find_numbers(text):
         if span.kind == "congress" and low.startswith("dh", span.start):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tracuu.text.analyzer import fold, nfc
+from tracuu.text.analyzer import fold_aligned, nfc
 
 _POLITE = r"(?:(?:hay|vui long|lam on|nho|xin)\s+)?"
 _VERB = r"(?:tim|trich|can|cho|xin|lay|kiem|goi y|dua|neu)"
@@ -33,10 +33,7 @@ _MIN_LEFT = 2  # the theme keeps at least two syllables; "tìm câu hay" alone s
 def split_request(query: str) -> tuple[str, str]:
     """(the request frame, the rest): ("tìm câu hay về", "lòng tự tôn dân tộc"); ("", query) when there is none."""
     text = nfc(query)
-    folded = fold(text).lower()
-    if len(folded) != len(text):  # a character that folds to two or none: offsets would not line up
-        return "", query
-    m = _FRAME.match(folded)
+    m = _FRAME.match(fold_aligned(text))
     if m is None:
         return "", query
     rest = text[m.end():].strip(" \t:,-–")
