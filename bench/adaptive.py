@@ -48,6 +48,11 @@ GRID = [
              synonyms_in_dense=d), None)
       for w, r, u, t, d in ((1.0, 1.0, 3.0, 0.8, False), (1.0, 1.0, 3.0, 0.8, True), (1.0, 1.0, 3.0, 0.5, True),
                             (1.5, 1.0, 3.0, 0.8, True), (0.5, 0.5, 2.0, 0.8, True), (0.5, 0.5, 2.0, 0.5, False))],
+    # tracuu-e5-2 (session 9) ranks people's words better still: more dense weight in every case
+    *[(f"dense {w} / restored {r} / up to {u} / thesaurus 0.8 in dense",
+       with_(BASE, dense_weight=w, dense_weight_restored=r, dense_weight_unmatched=u, synonym_weight=0.8,
+             synonyms_in_dense=True), None)
+      for w, r, u in ((1.5, 1.5, 3.0), (2.0, 1.5, 3.0), (2.0, 2.0, 4.0), (3.0, 2.0, 5.0))],
     *[(f"coverage none/full {lo}/{hi}", BASE, (lo, hi)) for lo, hi in ((0.05, 0.15), (0.1, 0.3), (0.15, 0.25),
                                                                           (0.2, 0.2), (0.0, 0.2))],
 ]

@@ -31,7 +31,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--encoder", required=True)
     args = p.parse_args()
-    index = open_or_build("party", [CORPUS], None)  # e5-small's index: its candidates are what was fitted on
+    # e5-small's index, named: its candidates are what was fitted on (the default encoder is tracuu-e5 now)
+    index = open_or_build("party", [CORPUS], "e5-small")
     pairs: list[tuple[str, str]] = []
     original = evidence.encode
 
