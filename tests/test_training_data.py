@@ -172,3 +172,21 @@ def test_an_unknown_miner_is_refused_naming_the_flag_and_the_allowed_miners(caps
         mine.mined_path(10, "bge-m3")
     with pytest.raises(ValueError, match="--miner"):
         mine.pools("tracuu-e5-1")  # a manifest's name is not a miner: no index is opened under it
+
+
+def test_pack_plan_encoder_feeds_training_questions_as_search_feeds_a_tracuu_e5_index(tmp_path, monkeypatch, docs_dir):
+    """`pack.py --plan encoder`: the thesaurus's formal term is appended to what the encoder reads, as search does
+    for a tracuu-e5 index (synonyms_in_dense); the default plan (version 1's pack) leaves the question as typed."""
+    import tracuu
+    from tracuu.retrieval.settings import SearchSettings
+    _, pack = mining_modules()
+    assert pack.parse_args([]).plan == "plain" and pack.PLANS["plain"] == SearchSettings()
+    assert pack.PLANS["encoder"] == SearchSettings.for_encoder("tracuu-e5")
+    assert pack.PLANS["encoder"].synonyms_in_dense
+    tracuu.build([docs_dir], tmp_path / "idx", encoder="hashing")
+    monkeypatch.setattr(pack, "cache_root", lambda name, miner: tmp_path / "idx")
+    question = "chích ngừa cho bà con"
+    plain = pack.planner("corpus", "tracuu-e5")(question)
+    fed = pack.planner("corpus", "tracuu-e5", pack.PLANS["encoder"])(question)
+    assert plain == question
+    assert fed == "chích ngừa cho bà con (tiêm ngừa; nhân dân)"
