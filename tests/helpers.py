@@ -150,3 +150,11 @@ def tiny_pdf(text: str) -> bytes:
                          b"/Resources << /Font << /F1 5 0 R >> >> >>",
                          b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                          b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+
+# A passage as pack.py stores it (heading line, then the text): the 2021-2025 targets of Resolution XIII, for the
+# sentence examples of training (tests/test_training_data.py, tests/test_training_batches.py).
+TARGETS_2021_2025 = ("Nghị quyết Đại hội XIII | Định hướng các chỉ tiêu chủ yếu\n"
+          "- Về kinh tế: Tốc độ tăng trưởng kinh tế (GDP) bình quân 5 năm đạt khoảng 6,5 - 7%/năm. Đến năm 2025, GDP "
+          "bình quân đầu người khoảng 4.700 - 5.000 USD. Tỉ lệ đô thị hoá khoảng 45%.\n"
+          "- Về xã hội: Tỉ lệ hộ nghèo theo chuẩn đa chiều duy trì mức giảm 1 - 1,5%/năm.")

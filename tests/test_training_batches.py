@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, TARGETS_2021_2025
 
 sys.path.insert(0, str(ROOT))
 torch = pytest.importorskip("torch")
@@ -94,11 +94,9 @@ def test_train_runs_its_steps_on_the_pre_tokenized_batches(tmp_path, monkeypatch
 
 def test_a_sentence_example_and_its_passage_example_in_one_batch_are_masked_for_each_other_not_their_negatives(tok):
     """pack.py --sentences: the answer sentence carries its passage's id, its sibling sentences ids of their own."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_training_data import SOCIAL
     from training.sentence_examples import sentence_example
     passage = {"query": "kinh tế mỗi năm phải lớn thêm bao nhiêu", "query_folded": "kinh te moi nam phai lon them bao nhieu",
-               "source": "corpus", "kind": "colloquial", "positive": SOCIAL, "answer_ids": ["p1"],
+               "source": "corpus", "kind": "colloquial", "positive": TARGETS_2021_2025, "answer_ids": ["p1"],
                "negatives": {"lexical": ["Chương trình | mục 2\nĐẩy mạnh chuyển đổi số quốc gia."]},
                "negative_ids": {"lexical": ["p9"]}}
     sentence = sentence_example(passage, ["Tốc độ tăng trưởng kinh tế (GDP) bình quân 5 năm đạt khoảng 6,5 - 7%/năm"])

@@ -42,7 +42,6 @@ def fold(text: str) -> str:
     return _fold_slowly(text)
 
 
-
 def fold_aligned(text: str) -> str:
     """`fold(text).lower()` with one character per character of `text`, so a match on it cuts `text` itself (a
     character that would fold to none or two, such as a stray combining mark, is only lower-cased)."""
@@ -50,6 +49,7 @@ def fold_aligned(text: str) -> str:
     if len(whole) == len(text):  # the usual case (NFC text): folding the whole string at once is 10x faster
         return whole
     return "".join(f if len(f := fold(ch).lower()) == 1 else ch.lower() for ch in text)
+
 
 def tone_key(syllable: str) -> str:
     """Match key that is the same whatever tone-mark placement was used (hoá/hóa, thuỷ/thủy, uỷ/ủy).

@@ -142,27 +142,30 @@ def bundled_lines() -> list[str]:
     return resources.files("tracuu.text").joinpath(BUNDLED).read_text(encoding="utf-8").splitlines()
 
 
+def _text_lines(name: str) -> tuple[str, ...]:
+    """The lines of a bundled text file for the restorer, blank lines and `#` comments left out."""
+    text = resources.files("tracuu.text").joinpath(name).read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def question_texts() -> tuple[str, ...]:
     """Questions in people's words (data/questions.txt, training/make_questions.py): phrasing for the restorer."""
-    text = resources.files("tracuu.text").joinpath(QUESTIONS).read_text(encoding="utf-8")
-    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _text_lines(QUESTIONS)
 
 
 @lru_cache(maxsize=1)
 def everyday_texts() -> tuple[str, ...]:
     """Everyday phrases and short sentences about public life (data/everyday.txt, written by hand): the neighbours
     of spoken words ("khấm khá", "leo thang", "hóc búa", "cầm trịch") for the restorer."""
-    text = resources.files("tracuu.text").joinpath(EVERYDAY).read_text(encoding="utf-8")
-    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _text_lines(EVERYDAY)
 
 
 @lru_cache(maxsize=1)
 def words_texts() -> tuple[str, ...]:
     """Common words and fixed expressions of 2-4 syllables (data/words.txt, written by hand): general vocabulary the
     documents may never hold ("nhân cách", "sinh động", "tung ra", "đề bài", "mấy người") for the restorer."""
-    text = resources.files("tracuu.text").joinpath(WORDS).read_text(encoding="utf-8")
-    return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _text_lines(WORDS)
 
 
 @lru_cache(maxsize=1)
