@@ -8,7 +8,8 @@
 Groups: party-dev (../shared/bench, tuned on), calibration `tune` (tuned on), calibration `held-out` (never fitted
 on, but read while developing), `fresh` (calibration-fresh.jsonl: written after issue 15's follow-up, reported once,
 then its misses were fixed: no longer unseen), `fresh2` (calibration-fresh2.jsonl: written before those fixes, never
-fitted or tuned on: calibration.md), and the everyday no-answer questions below (tuned on). An answer is
+fitted on; read while session 10 changed ask: calibration.md), `fresh3` (calibration-fresh3.jsonl: written in session 10
+before its changes to ask, never fitted or tuned on), and the everyday no-answer questions below (tuned on). An answer is
 right when its text contains a gold snippet under the bench folding (../shared/bench/README.md); a comparison is
 right only when it contains every gold snippet (one per document compared). A table row is also read without its
 column names: the calibration golds for rows ("Quy mô kinh tế số | % GDP | ≥ 50") were written before rows were
@@ -37,6 +38,7 @@ CACHE = HERE / ".cache"
 CALIBRATION = HERE / "calibration.jsonl"
 FRESH = HERE / "calibration-fresh.jsonl"
 FRESH2 = HERE / "calibration-fresh2.jsonl"  # written after the fresh set was tuned on (calibration.md)
+FRESH3 = HERE / "calibration-fresh3.jsonl"  # written before session 10's changes to ask (calibration.md)
 
 # Everyday questions the corpus cannot answer; the last two share words with it ("tối thiểu", "bắt buộc").
 NO_ANSWER = [
@@ -49,11 +51,12 @@ BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.01)
 
 
 def questions() -> list[dict]:
-    """Every question with its group: party-dev, tune, held-out, fresh, fresh2, everyday."""
+    """Every question with its group: party-dev, tune, held-out, fresh, fresh2, fresh3, everyday."""
     rows = [dict(r, group="party-dev") for r in read_jsonl(SHARED / "bench" / "party-dev.jsonl")]
     rows += [dict(r, group=r["split"]) for r in read_jsonl(CALIBRATION)]
     rows += [dict(r, group="fresh") for r in read_jsonl(FRESH)]
     rows += [dict(r, group="fresh2") for r in read_jsonl(FRESH2)]
+    rows += [dict(r, group="fresh3") for r in read_jsonl(FRESH3)]
     rows += [{"id": f"x{n:02d}", "query": q, "gold": [], "kind": "no-answer", "group": "everyday"}
              for n, q in enumerate(NO_ANSWER, start=1)]
     return rows
@@ -147,7 +150,7 @@ def main() -> None:
     for form in ("as written", "folded") if args.folded else ("as written",):
         mine = [r for r in results if r["form"] == form]
         suffix = "" if form == "as written" else " (folded)"
-        for group in ("party-dev", "tune", "held-out", "fresh", "fresh2", "everyday"):
+        for group in ("party-dev", "tune", "held-out", "fresh", "fresh2", "fresh3", "everyday"):
             print(summary([r for r in mine if r["group"] == group], group + suffix))
         print(summary([r for r in mine if r["group"] in ("party-dev", "held-out")], "**held-out + party-dev**"
                       + suffix))
