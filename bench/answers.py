@@ -8,10 +8,10 @@
 Groups: party-dev (../shared/bench, tuned on), calibration `tune` (tuned on), calibration `held-out` (never fitted
 on, but read while developing), `fresh` (calibration-fresh.jsonl: written after issue 15's follow-up, reported once,
 then its misses were fixed: no longer unseen), `fresh2` (calibration-fresh2.jsonl: written before those fixes, never
-fitted on; read while session 10 changed ask: calibration.md), `fresh3` (calibration-fresh3.jsonl: written in session 10
-before its changes to ask, never fitted or tuned on), and the everyday no-answer questions below (tuned on). An answer is
-right when its text contains a gold snippet under the bench folding (../shared/bench/README.md); a comparison is
-right only when it contains every gold snippet (one per document compared). A table row is also read without its
+fitted on; read while session 10 changed ask: calibration.md), `fresh3` (calibration-fresh3.jsonl: written in session
+10 before its changes to ask, never fitted or tuned on), and the everyday no-answer questions below (tuned on). An
+answer is right when its text contains a gold snippet under the bench folding (../shared/bench/README.md); a comparison
+is right only when it contains every gold snippet (one per document compared). A table row is also read without its
 column names: the calibration golds for rows ("Quy mô kinh tế số | % GDP | ≥ 50") were written before rows were
 shown with them ("Chỉ tiêu: Quy mô kinh tế số | Đơn vị: % GDP | Kết quả: ≥ 50").
 - precision: right among `answered`; coverage: right among answerable; abstention: unanswerable not `answered`

@@ -220,3 +220,19 @@ def test_a_place_or_body_no_passage_names_is_not_answered_but_a_heading_counts(s
     # phòng và An ninh"): that is a mention.
     named = assess(shared_index, "Ủy ban Quốc phòng và An ninh của Quốc hội phải rà soát những luật nào")
     assert named.features[0]["names"] == 1.0
+
+
+def test_the_sentence_naming_the_body_asked_about_is_chosen(shared_index):
+    # Session 10: the meeting's generic opening ("… đã họp Phiên thứ nhất.") shares more of the question's words;
+    # the minister's own task names his ministry, and "thứ nhất" is met by the article's title.
+    a = shared_index.ask("Bộ trưởng Bộ Khoa học và Công nghệ được giao nhiệm vụ gì tại phiên họp thứ nhất Ban Chỉ đạo")
+    assert a.status == "answered"
+    assert a.citations[0].text.startswith("Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo xây dựng")
+    assert_verbatim(shared_index, a)
+
+
+def test_a_resolution_number_no_document_holds_is_not_answered(shared_index):
+    # "61-NQ/TW" is in no document: the passages about NQ 57's date answer another question.
+    assert shared_index.ask("Nghị quyết 61-NQ/TW của Bộ Chính trị ban hành ngày nào").status != "answered"
+    a = shared_index.ask("Nghị quyết 57-NQ/TW của Bộ Chính trị ban hành ngày nào")
+    assert a.status == "answered" and "22 tháng 12 năm 2024" in a.answer

@@ -165,3 +165,29 @@ def test_a_name_no_passage_mentions_lowers_the_confidence_below_answering():
     assert status == "answered"
     lowered, status = decide([seen | {"names": 0.0}], cal)
     assert status == "not_found" and lowered == pytest.approx(confidence * 0.5, abs=1e-3)
+
+
+def test_a_question_asking_which_laws_wants_a_sentence_naming_laws():
+    asks = asks_of("Ủy ban Quốc phòng và An ninh phải rà soát những luật nào")
+    assert asks.kind == "law" and asks_of("uy ban kinh te tham tra cac luat nao").kind == "law"
+    assert kind_fit(asks, "Chủ trì thẩm tra các dự án: Luật An ninh mạng, Luật An toàn thông tin, Luật Cơ yếu.") == 1
+    assert kind_fit(asks, "Thực hiện một số nội dung khác thuộc chức năng, nhiệm vụ của Ủy ban.") == 0
+    assert asks_of("luật này có hiệu lực khi nào").kind == "time"  # "luật" alone asks no list of laws
+
+
+def test_document_numbers_are_names_whatever_their_separators():
+    assert names_in("Nghị quyết 03/NQ-CP của Chính phủ ký ngày nào") == ["03/NQ-CP"]
+    assert names_in("nghi quyet 57-NQ/TW ban hanh ngay nao") == ["57-NQ/TW"]  # numbers also in unaccented questions
+    assert mentioned("57/NQ-TW", "Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024")
+    assert mentioned("3260-KH/ĐĐQH15", "Kế hoạch số 3260-KH/ĐĐQH15 ngày 10/01/2025")
+    assert not mentioned("03/NQ-CP", "Nghị quyết số 103/NQ-CP")
+    assert not mentioned("58-NQ/TW", "Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024")
+
+
+def test_an_ordinal_is_met_by_the_title_of_the_event_it_names():
+    # The article "Phiên họp thứ nhất Ban Chỉ đạo …" speaks of that meeting in every paragraph.
+    asks = asks_of("Bộ trưởng Bộ Tài chính được giao nhiệm vụ gì tại phiên họp thứ nhất Ban Chỉ đạo")
+    task = "Bộ trưởng Bộ Tài chính chỉ đạo bố trí ngân sách nhà nước chi cho sự nghiệp khoa học."
+    assert figure_fit(asks, task, task) == 0
+    assert figure_fit(asks, task, task, "Phiên họp thứ nhất Ban Chỉ đạo Trung ương về phát triển khoa học") == 1
+    assert figure_fit(asks, task, task, "Phiên họp thứ hai Ban Chỉ đạo Trung ương") == 0

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from tracuu.qa.asks import Asks, asks_of, figure_fit, kind_fit, mentioned, names_in, without_framing, year_fit
+from tracuu.qa.asks import (Asks, asks_of, figure_fit, is_document_number, kind_fit, mentioned, names_in,
+                            without_framing, year_fit)
 from tracuu.qa.confidence import Calibration, calibration
 from tracuu.qa.evidence import (Candidate, QueryTerms, both_tokens_of, clause_coverage, dense_level, encode,
                                 lead_in, plain, quote_of)
@@ -32,6 +33,9 @@ UNSEEN_PROBE = "\x00"  # a term no index holds: its idf is the index's highest
 # something else than they say: "Thành ủy Hải Phòng" answered from Hà Nội's text at 0.70 (fresh n09). Not a fitted
 # feature (too few such questions to fit): the probability is halved, below any answer_at the fit has chosen.
 ABSENT_NAME = 0.5
+# "Bộ trưởng Bộ Tài chính được giao nhiệm vụ gì": the sentence naming the minister's ministry, not the meeting's
+# generic "Tổng Bí thư … chủ trì Phiên họp." that shares more of the question's other words.
+NAMED = 0.2
 
 
 @dataclass
@@ -185,17 +189,30 @@ def _checked(index: PassageSource, question: str, hits: list[Hit], by_passage: d
     encode(index, question, out, ENCODE_CHARS, terms)
     # Dense encoders collapse on questions typed without diacritics: trust the terms more there.
     dense_weight = 0.45 if terms.accented else 0.15
+    named = names_in(question)
     checked = []
     for c in out:
         doc = index.document_text(c.hit.document.id)
         before = " ".join((*c.hit.passage.section, leads[id(c)], doc[c.hit.passage.char_start:c.start]))
-        x = _Checked(c, year_fit(asks, c.text, before, leads[id(c)]), figure_fit(asks, c.text, c.hit.passage.text),
-                     kind_fit(asks, plain(c.text)))
+        headed = " ".join((c.hit.document.title, *c.hit.passage.section))
+        x = _Checked(c, year_fit(asks, c.text, before, leads[id(c)]),
+                     figure_fit(asks, c.text, c.hit.passage.text, headed), kind_fit(asks, plain(c.text)))
         c.score = (dense_weight * c.relative + 0.4 * c.lexical + 0.1 / c.hit.rank + 0.25 * x.kind
+                   + NAMED * _named_share(named, c.text, f"{headed} {leads[id(c)]}")
                    - 0.3 * (1 - x.year) - 0.3 * (1 - x.figure)
                    - 0.15 * _looks_like_heading(c.text) - 0.05 * c.text.rstrip().endswith(":"))
         checked.append(x)
     return checked
+
+
+def _named_share(named: list[str], sentence: str, context: str) -> float:
+    """Share of what the question names that the sentence names: a body, place or person also when its document's
+    title or its headings do (the Hà Nội article speaks of Hà Nội throughout; Kế hoạch 3260 names the body above
+    its list), a document's number only in the sentence itself (where a document states its own date)."""
+    if not named:
+        return 0.0
+    return sum(mentioned(n, sentence) or not is_document_number(n) and mentioned(n, context)
+               for n in named) / len(named)
 
 
 def _chosen(ranked: list[_Checked], max_quotes: int) -> list[_Checked]:

@@ -33,6 +33,8 @@ _KINDS = (
     ("quantity", re.compile(r"\b(bao nhieu|bao lau|may|ty le|ti le|phan tram|chi tieu|quy mo|muc tang|muc giam)\b")),
     ("person", re.compile(r"(^|\s)(ai|nguoi nao|vi nao|dong chi nao)(\s|$|\?)")),
     ("body", re.compile(r"(^|\s)(co quan nao|bo nao|ban nao|don vi nao|to chuc nao)(\s|$|\?)")),
+    # "những luật nào", "rà soát luật nào": a sentence naming laws ("Luật An ninh mạng, Luật Cơ yếu").
+    ("law", re.compile(r"\b(luat nao|nhung luat|cac luat|bo luat nao|phap lenh nao)\b")),
     ("place", re.compile(r"\b(o dau|tai dau|noi nao)\b")),
 )
 # "phiên họp thứ hai" is not answered by "Phiên thứ nhất" ("Thứ hai" alone is Monday: only after its noun).
@@ -46,6 +48,9 @@ _BODY = re.compile(r"\b(Bộ|Ban|Ủy ban|Uỷ ban|Văn phòng|Chính phủ|Th�
 # A person: a title, or "đồng chí" (a title with a name or "do đồng chí Tổng Bí thư … làm Trưởng Ban").
 _PERSON = re.compile(r"\b(Tổng Bí thư|Thủ tướng|Chủ tịch|Bộ trưởng|Bí thư|Phó Thủ tướng|đồng chí|Trưởng Ban)\b")
 _PLACE = re.compile(r"\b(tại|ở)\s+[A-ZĐÀ-Ỹ]")
+_LAW = re.compile(r"\b(Luật|Bộ luật|Pháp lệnh)\s+[A-ZĐÀ-Ỹ]")
+# A document's number: "03/NQ-CP", "57-NQ/TW", "3260-KH/ĐĐQH15" (people swap or drop the separators).
+_DOCUMENT_NUMBER = re.compile(r"(?<![\w/-])\d+\s*[-/]\s*[A-ZĐ]+(?:\s*[-/&]\s*[A-ZĐ0-9]+)*(?![\w/-])")
 
 
 @dataclass(frozen=True)
@@ -133,13 +138,16 @@ def _ends(ranges) -> set[str]:
     return {y for r in ranges for y in r}
 
 
-def figure_fit(asks: Asks, sentence: str, passage: str) -> float:
+def figure_fit(asks: Asks, sentence: str, passage: str, event: str = "") -> float:
     """1 when every figure the question names is in the sentence, 0.3 when only in its passage, 0 when absent.
-    An ordinal names the event the passage is about ("phiên họp thứ nhất"): its passage is enough."""
+    An ordinal names the event the passage is about ("phiên họp thứ nhất"): its passage is enough, and so is the
+    `event` text (the document's title and the passage's headings: an article titled "Phiên họp thứ nhất …" speaks
+    of that meeting in every paragraph)."""
     if not asks.figures:
         return 1.0
     own, around = _figures_in(sentence), _figures_in(passage) | _figures_in(sentence)
-    fits = [1.0 if f in own or (f.startswith("thu ") and f in around) else 0.3 if f in around else 0.0
+    ordinals = {f for f in _figures_in(event) if f.startswith("thu ")} | around
+    fits = [1.0 if f in own or (f.startswith("thu ") and f in ordinals) else 0.3 if f in around else 0.0
             for f in asks.figures]
     return min(fits)
 
@@ -162,15 +170,19 @@ def kind_fit(asks: Asks, sentence: str) -> float:
         return 1.0 if _BODY.search(sentence) else 0.0
     if asks.kind == "place":
         return 1.0 if _PLACE.search(sentence) else 0.0
+    if asks.kind == "law":
+        return 1.0 if _LAW.search(sentence) else 0.0
     return 1.0
 
 
 def names_in(question: str) -> list[str]:
     """Proper names the question holds: two or more capitalised syllables in a row, not opening the question
-    ("Đà Nẵng", "Tô Lâm"), and bodies named by their type and name ("Bộ Y tế", "Ủy ban Kinh tế", "Thành ủy Hải
-    Phòng" gives "Hải Phòng" and the body); accented questions only (unaccented names are ambiguous)."""
+    ("Đà Nẵng", "Tô Lâm"), bodies named by their type and name ("Bộ Y tế", "Ủy ban Kinh tế", "Thành ủy Hải
+    Phòng" gives "Hải Phòng" and the body), and documents' numbers ("03/NQ-CP"); the words only in accented
+    questions (unaccented names are ambiguous), the numbers in any."""
+    numbers = [" ".join(m.group().split()) for m in _DOCUMENT_NUMBER.finditer(question)]
     if fold(question) == question:
-        return []
+        return numbers
     words = re.findall(r"[^\W\d_]+|\S", question)
     names, run = [], []
     for n, w in enumerate(words + ["."]):
@@ -180,7 +192,7 @@ def names_in(question: str) -> list[str]:
         if len(run) >= 2:
             names.append(" ".join(run))
         run = []
-    return names + _bodies(words)
+    return names + _bodies(words) + numbers
 
 
 def _capitalised(word: str) -> bool:
@@ -209,8 +221,17 @@ def _bodies(words: list[str]) -> list[str]:
     return found
 
 
+def is_document_number(name: str) -> bool:
+    return _DOCUMENT_NUMBER.fullmatch(name) is not None
+
+
 def mentioned(name: str, text: str) -> bool:
-    """Whether `text` names `name`, whatever its case and its tone marks' placement ("Uỷ ban", "Ủy ban")."""
+    """Whether `text` names `name`, whatever its case and its tone marks' placement ("Uỷ ban", "Ủy ban"); a
+    document's number whatever its separators ("57/NQ-TW" names "57-NQ/TW")."""
+    if is_document_number(name):
+        parts = re.findall(r"\w+", _plain(name))
+        return re.search(r"(?<![\w/-])" + r"\s*[-/&]?\s*".join(map(re.escape, parts)) + r"(?![\w/-])",
+                         _plain(text)) is not None
     return re.search(rf"(?<!\w){re.escape(_plain(name))}(?!\w)", _plain(text)) is not None
 
 
