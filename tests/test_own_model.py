@@ -159,7 +159,7 @@ def test_an_index_of_an_own_model_version_not_shipped_is_refused_with_a_rebuild_
     from tracuu.errors import EncoderUnavailableError
     from tracuu.retrieval.encoders import OWN_NAME, OWN_VERSION, load_encoder
     assert load_encoder(OWN_NAME).name == OWN_NAME == "tracuu-e5-2"
-    for name in (f"tracuu-e5-{OWN_VERSION + 1}", "tracuu-e5-0", "tracuu-e5-x"):
+    for name in (f"tracuu-e5-{OWN_VERSION + 1}", "tracuu-e5-0", "tracuu-e5-02", "tracuu-e5-x"):
         with pytest.raises(EncoderUnavailableError) as err:
             load_encoder(name)
         assert OWN_NAME in str(err.value) and "tracuu build" in err.value.fix

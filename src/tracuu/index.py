@@ -69,7 +69,8 @@ class Index:
         self._doc_cache: BoundedCache[tuple[str, str], StoredDocument] = BoundedCache(DOC_CACHE)
         self._text_cache: BoundedCache[str, np.ndarray] = BoundedCache(TEXT_CACHE)
         self._sentence_encoder: Encoder | None = None  # ask's, where it is not the search encoder
-        self._sentence_caches = (BoundedCache(QUERY_CACHE), BoundedCache(TEXT_CACHE))
+        self._sentence_query_cache: BoundedCache[str, np.ndarray] = BoundedCache(QUERY_CACHE)
+        self._sentence_text_cache: BoundedCache[str, np.ndarray] = BoundedCache(TEXT_CACHE)
         # Built from the documents once per generation: their names (references) and titles (a BM25 field).
         self._known: tuple[str, DocumentNames, DocumentTitles] | None = None
         self._encoding = ThreadPoolExecutor(max_workers=ENCODING_THREADS, thread_name_prefix="tracuu-query")
@@ -109,38 +110,18 @@ class Index:
     @property
     def sentence_encoder(self) -> Encoder:
         """What `ask` and `quotes` score sentences with: the search encoder, or the one encoders.SENTENCE_ENCODERS
-        names for it (tracuu-e5-2's indexes: tracuu-e5-1). Loaded on first use."""
-        name = sentence_encoder_name(self._backend.manifest.encoder["name"])
+        names for it (tracuu-e5-2: tracuu-e5-1). Loaded on first use."""
+        name = sentence_encoder_name(self.encoder.name)
         if name == self.encoder.name:
             return self.encoder
         if self._sentence_encoder is None:
             self._sentence_encoder = load_encoder(name)
         return self._sentence_encoder
 
-    def sentence_query_vector(self, query: str) -> np.ndarray:
-        """The question as the sentence encoder reads it (the search encoder's cached vector when they are one)."""
-        enc = self.sentence_encoder
-        if enc is self.encoder:
-            return self.query_vector(query)
-        return self._cached(self._sentence_caches[0], [clip_query(enc, query)], lambda q: [enc.encode_query(q[0])])[0]
-
-    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Sentences as the sentence encoder reads them (see `text_vectors`)."""
-        enc = self.sentence_encoder
-        if enc is self.encoder:
-            return self.text_vectors(texts)
-        return self._cached(self._sentence_caches[1], texts, enc.encode_passages, enc.dim)
-
     def query_vector(self, query: str) -> np.ndarray:
         """The encoder's query vector; repeated questions (paging, a page re-run, ask after search) skip it.
         Only the part the encoder reads is encoded (encoders.clip_query)."""
-        query = clip_query(self.encoder, query)
-        vec = self._query_cache.get(query)
-        if vec is None:
-            with self._encodings:
-                vec = self.encoder.encode_query(query)
-            self._query_cache.put(query, vec)
-        return vec
+        return self._query_vector(self.encoder, self._query_cache, query)
 
     def search_vector(self, query: str, as_passage: float) -> np.ndarray:
         """What dense search looks for: the query vector plus `as_passage` times the same words encoded as a
@@ -153,21 +134,42 @@ class Index:
         return vec
 
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Passage-side vectors of short texts (the query read as a passage; sentences for ask and quotes where the
+        """Passage-side vectors of short texts (the query read as a passage; ask's and quotes' sentences where the
         search encoder scores them), encoding only those not cached."""
-        return self._cached(self._text_cache, texts, self.encoder.encode_passages, self.encoder.dim)
+        return self._text_vectors(self.encoder, self._text_cache, texts)
 
-    def _cached(self, cache: BoundedCache, texts: Sequence[str], encode, dim: int = 0) -> np.ndarray:
+    def sentence_query_vector(self, query: str) -> np.ndarray:
+        """The question as the sentence encoder reads it (`query_vector` when it is the search encoder)."""
+        enc = self.sentence_encoder
+        return self.query_vector(query) if enc is self.encoder else \
+            self._query_vector(enc, self._sentence_query_cache, query)
+
+    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Sentences as the sentence encoder reads them (`text_vectors` when it is the search encoder)."""
+        enc = self.sentence_encoder
+        return self.text_vectors(texts) if enc is self.encoder else \
+            self._text_vectors(enc, self._sentence_text_cache, texts)
+
+    def _query_vector(self, enc: Encoder, cache: BoundedCache[str, np.ndarray], query: str) -> np.ndarray:
+        query = clip_query(enc, query)
+        vec = cache.get(query)
+        if vec is None:
+            with self._encodings:
+                vec = enc.encode_query(query)
+            cache.put(query, vec)
+        return vec
+
+    def _text_vectors(self, enc: Encoder, cache: BoundedCache[str, np.ndarray], texts: Sequence[str]) -> np.ndarray:
         found = {t: v for t in dict.fromkeys(texts) if (v := cache.get(t)) is not None}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             # Kept locally too: another thread may evict them from the shared cache before we stack them.
             with self._encodings:
-                vectors = encode(missing)
+                vectors = enc.encode_passages(missing)
             for text, vec in zip(missing, vectors):
                 cache.put(text, vec)
                 found[text] = vec
-        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, dim), np.float32)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, enc.dim), np.float32)
 
     def reload(self) -> None:
         """Pick up a generation written by another process (the API calls this before serving)."""

