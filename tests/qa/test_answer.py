@@ -5,7 +5,7 @@ import pytest
 
 import tracuu
 from tracuu.qa.ask import LOW_CONFIDENCE, NOT_FOUND
-from tracuu.qa.asks import asks_of
+from tracuu.qa.asks import asks_of, names_in
 from tracuu.qa.evidence import QueryTerms, plain
 from tracuu.evaluate import bench_fold, read_gold
 from tracuu.results import Answer
@@ -236,3 +236,18 @@ def test_a_resolution_number_no_document_holds_is_not_answered(shared_index):
     assert shared_index.ask("Nghị quyết 61-NQ/TW của Bộ Chính trị ban hành ngày nào").status != "answered"
     a = shared_index.ask("Nghị quyết 57-NQ/TW của Bộ Chính trị ban hành ngày nào")
     assert a.status == "answered" and "22 tháng 12 năm 2024" in a.answer
+
+
+def test_a_passage_under_the_heading_of_the_body_asked_about_is_read_below_the_top_five(shared_index):
+    # Kế hoạch 3260 lists each committee's tasks under its own heading ("i) Tổ đảng ở Thường trực Ủy ban Văn hóa,
+    # Giáo dục"); BM25 reads the passage, not the heading, so that passage can rank below the five ask reads.
+    from tracuu.qa.ask import _hits, assess
+    question = "Ủy ban Văn hóa, Giáo dục của Quốc hội phải làm gì"
+    top = shared_index.search(question, 10)
+    under = [h.passage.id for h in top[5:] if "Ủy ban Văn hóa, Giáo dục" in h.passage.section[-1]]
+    assert under  # the case this rule is for
+    hits = _hits(shared_index, question, 5, names_in(question))
+    assert [h.passage.id for h in hits[:5]] == [h.passage.id for h in top[:5]]
+    assert [h.passage.id for h in hits[5:]] == under  # no other passage below the fifth
+    assert set(under) <= {h.passage.id for h in assess(shared_index, question).hits}
+    assert len(_hits(shared_index, "tuổi thọ trung bình năm 2025", 5, [])) == 5  # nothing named: the top five

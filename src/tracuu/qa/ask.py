@@ -111,8 +111,10 @@ def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents:
     asks = asks_of(question)
     sides = _sides(index, question, documents) if asks.comparison else []
     official = not include_commentary
-    groups = [index.search(question, k, documents=side, filters=filters, official_only=official) for side in sides] \
-        or [index.search(question, k, documents=documents, filters=filters, official_only=official)]
+    named = [n for n in names_in(question) if not is_document_number(n)]
+    groups = [_hits(index, question, k, named, documents=side, filters=filters, official_only=official)
+              for side in sides] \
+        or [_hits(index, question, k, named, documents=documents, filters=filters, official_only=official)]
     hits = list({h.passage.id: h for group in groups for h in group}.values())
     if not hits:
         return None
@@ -145,6 +147,17 @@ def assess(index: PassageSource, question: str, k: int = PASSAGES, *, documents:
     if asks.comparison and len(features) < 2:
         features += (dict.fromkeys(features[0], 0.0),)
     return Assessment(tuple(chosen), features, tuple(hits), by_passage)
+
+
+def _hits(index: PassageSource, question: str, k: int, named: list[str], **options) -> list[Hit]:
+    """The top `k` passages, and below them (to twice `k`) those whose headings name a body or place the question
+    names: Kế hoạch 3260 gives each committee's tasks under its own heading, and the item listing "Ủy ban Kinh tế"'s
+    laws ranks 6th for "Ủy ban Kinh tế … thẩm tra những luật nào" (BM25 reads the passage, not its heading)."""
+    if not named:
+        return index.search(question, k, **options)
+    hits = index.search(question, 2 * k, **options)
+    return hits[:k] + [h for h in hits[k:] if h.passage.section and any(mentioned(n, h.passage.section[-1])
+                                                                         for n in named)]
 
 
 def _sides(index: PassageSource, question: str, documents: Sequence[str] | None) -> list[list[str]]:
