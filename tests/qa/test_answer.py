@@ -251,3 +251,13 @@ def test_a_passage_under_the_heading_of_the_body_asked_about_is_read_below_the_t
     assert [h.passage.id for h in hits[5:]] == under  # no other passage below the fifth
     assert set(under) <= {h.passage.id for h in assess(shared_index, question).hits}
     assert len(_hits(shared_index, "tuổi thọ trung bình năm 2025", 5, [])) == 5  # nothing named: the top five
+
+
+def test_a_stub_is_judged_by_what_its_quote_shows(shared_index):
+    # "Số 3260-KH/ĐĐQH15" is quoted joined to the dateline below it: that date answers "ký ngày nào".
+    from tracuu.qa.ask import assess, quotes_of
+    a = assess(shared_index, "Kế hoạch 3260-KH/ĐĐQH15 ký ngày nào")
+    best = a.chosen[0]
+    assert best.c.text == "Số 3260-KH/ĐĐQH15"
+    assert best.kind == 1.0 and a.features[0]["kind"] == 1.0
+    assert "Hà Nội, ngày 10 tháng 01 năm 2025" in quotes_of(shared_index, a)[0].text

@@ -208,8 +208,11 @@ def _checked(index: PassageSource, question: str, hits: list[Hit], by_passage: d
         doc = index.document_text(c.hit.document.id)
         before = " ".join((*c.hit.passage.section, leads[id(c)], doc[c.hit.passage.char_start:c.start]))
         headed = " ".join((c.hit.document.title, *c.hit.passage.section))
+        # A stub is quoted joined to what follows it ("Số 3260-KH/ĐĐQH15" + "Hà Nội, ngày 10 tháng 01 năm 2025"):
+        # whether it holds the kind of thing asked is read in what will be shown.
+        shown = doc[c.start:_span(by_passage[c.hit.passage.id], c)[1]] if c.position >= 0 else c.text
         x = _Checked(c, year_fit(asks, c.text, before, leads[id(c)]),
-                     figure_fit(asks, c.text, c.hit.passage.text, headed), kind_fit(asks, plain(c.text)))
+                     figure_fit(asks, c.text, c.hit.passage.text, headed), kind_fit(asks, plain(shown)))
         c.score = (dense_weight * c.relative + 0.4 * c.lexical + 0.1 / c.hit.rank + 0.25 * x.kind
                    + NAMED * _named_share(named, c.text, f"{headed} {leads[id(c)]}")
                    - 0.3 * (1 - x.year) - 0.3 * (1 - x.figure)
