@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from helpers import DEV_SETS_ABSENT, ROOT, TARGETS_2021_2025
+from helpers import DEV_SETS_ABSENT, ROOT, TARGETS_2021_2025, write_docs
 
 TRAINING = ROOT / "training"
 sys.path.insert(0, str(TRAINING))  # the training scripts import one another as top-level modules
@@ -174,22 +174,26 @@ def test_an_unknown_miner_is_refused_naming_the_flag_and_the_allowed_miners(caps
         mine.pools("tracuu-e5-1")  # a manifest's name is not a miner: no index is opened under it
 
 
-def test_pack_plan_encoder_feeds_training_questions_as_search_feeds_a_tracuu_e5_index(tmp_path, monkeypatch, docs_dir):
-    """`pack.py --plan encoder`: the thesaurus's formal term is appended to what the encoder reads, as search does
-    for a tracuu-e5 index (synonyms_in_dense); the default plan (version 1's pack) leaves the question as typed."""
+def test_pack_plan_encoder_feeds_training_questions_as_search_feeds_a_tracuu_e5_index(tmp_path, monkeypatch):
+    """`pack.py --plan encoder`: the thesaurus's term that the documents use is appended to what the encoder reads,
+    as search does for a tracuu-e5 index (synonyms_in_dense); the default plan (version 1's pack) leaves the
+    question as typed."""
     import tracuu
     from tracuu.retrieval.settings import SearchSettings
     _, pack = mining_modules()
     assert pack.parse_args([]).plan == "plain" and pack.PLANS["plain"] == SearchSettings()
     assert pack.PLANS["encoder"] == SearchSettings.for_encoder("tracuu-e5")
     assert pack.PLANS["encoder"].synonyms_in_dense
-    tracuu.build([docs_dir], tmp_path / "idx", encoder="hashing")
+    docs = write_docs(tmp_path / "docs", {"tiem-chung.txt": "Kế hoạch tiêm chủng mở rộng năm 2025\n\n"
+                                          "Tổ chức tiêm chủng an toàn cho nhân dân ở mọi xã, phường.\n"})
+    tracuu.build([docs], tmp_path / "idx", encoder="hashing")
     monkeypatch.setattr(pack, "cache_root", lambda name, miner: tmp_path / "idx")
     question = "chích ngừa cho bà con"
     plain = pack.planner("corpus", "tracuu-e5")(question)
     fed = pack.planner("corpus", "tracuu-e5", pack.PLANS["encoder"])(question)
     assert plain == question
-    assert fed == "chích ngừa cho bà con (tiêm ngừa; nhân dân)"
+    # "tiêm ngừa", the group's first other form, is not in these documents: "tiêm chủng" is.
+    assert fed == "chích ngừa cho bà con (tiêm chủng; nhân dân)"
 
 
 # -- pack.py --sentences: the sentence ask would answer with, against its neighbours --------------------------------

@@ -300,7 +300,7 @@ class Index:
         return plan_query(query, Analyzer.from_dict(recorded), backend.restorer, exact_weight=config.exact_weight,
                           restored_exact_weight=config.restored_exact_weight, learned=backend.abbreviations,
                           thesaurus=thesaurus.for_analyzer(recorded), synonym_weight=config.synonym_weight,
-                          dense_synonyms=config.synonyms_in_dense)
+                          dense_synonyms=config.synonyms_in_dense, idf=backend.idf)
 
     def references(self, query: str, backend: Backend | None = None) -> References:
         """The documents (and articles or sections) a query names, e.g. "Điều 38 Luật Tố tụng hành chính 2015"."""

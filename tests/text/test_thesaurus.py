@@ -121,3 +121,36 @@ def test_a_term_two_typed_phrases_lead_to_is_read_once_by_the_encoder():
                       restored_exact_weight=0.0, thesaurus=bundled.load(), synonym_weight=0.8, dense_synonyms=True)
     assert len(plan.synonyms) >= 2
     assert plan.dense_text.count("tệ nạn ma túy") == 1
+
+
+def _plan_over(tmp_path, docs: dict[str, str], query: str):
+    """The plan a tracuu-e5 index would make (thesaurus terms read by the encoder) over these documents."""
+    from tracuu.retrieval.settings import SearchSettings
+    tracuu.build([write_docs(tmp_path / "docs", docs)], tmp_path / "idx", encoder="hashing")
+    return tracuu.open_index(tmp_path / "idx").plan(query, SearchSettings.for_encoder("tracuu-e5"))
+
+
+def test_the_encoder_reads_the_term_the_documents_use_not_the_groups_first(tmp_path):
+    plan = _plan_over(tmp_path, {"y-te.txt": "Kế hoạch tiêm chủng mở rộng\n\nTổ chức tiêm chủng cho trẻ em ở mọi xã.\n"},
+                      "con nít có được chích ngừa miễn phí không")
+    assert plan.dense_text == "con nít có được chích ngừa miễn phí không (trẻ em; tiêm chủng)"
+    # Without diacritics the same terms, written with them.
+    folded = _plan_over(tmp_path / "b", {"y-te.txt": "Tổ chức tiêm chủng cho trẻ em ở mọi xã.\n"}, "chich ngua cho con nit")
+    assert folded.dense_text.endswith("(tiêm chủng; trẻ em)")
+
+
+def test_a_phrase_that_is_already_the_documents_word_adds_no_term_to_the_encoders_text(tmp_path):
+    docs = {"ma-tuy.txt": "Luật Phòng, chống ma túy\n\nĐiều 1. Phòng, chống ma túy là trách nhiệm của Ủy ban nhân dân "
+                          "các cấp. Người nghiện ma túy được cai nghiện ma túy tự nguyện.\n"}
+    plan = _plan_over(tmp_path, docs, "Ủy ban nhân dân xã làm gì để phòng chống ma túy")
+    assert {s.typed for s in plan.synonyms} >= {"ủy ban nhân dân", "ma túy"}  # BM25 still reads the thesaurus
+    # "tệ nạn ma túy" and "chính quyền địa phương" are rarer here than what was typed; "ubnd" is initials.
+    assert plan.dense_text == "Ủy ban nhân dân xã làm gì để phòng chống ma túy"
+
+
+def test_dense_terms_without_an_index_take_the_first_alternative_written_in_words():
+    from tracuu.retrieval.query_plan import dense_terms
+    from tracuu.text import thesaurus as bundled
+    from tracuu.text.analyzer import Analyzer
+    found = bundled.load().find("ủy ban nhân dân và bà con", True)
+    assert dense_terms(found, Analyzer(), None) == ["chính quyền địa phương", "nhân dân"]

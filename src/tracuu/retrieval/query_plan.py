@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from tracuu.text import abbreviations
 from tracuu.text import numerals
@@ -53,7 +53,8 @@ def typed_without_diacritics(analyzer: Analyzer, query: str) -> bool:
 def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | None, *,
                exact_weight: float, restored_exact_weight: float,
                learned: Mapping[str, Iterable[str]] | None = None, thesaurus: Thesaurus | None = None,
-               synonym_weight: float = 0.0, dense_synonyms: bool = False) -> QueryPlan:
+               synonym_weight: float = 0.0, dense_synonyms: bool = False,
+               idf: Callable[[str], float] | None = None) -> QueryPlan:
     original = query
     request, query = split_request(query)
     # "cỡ bn", "có dc ko": every reader below sees the words, spelled the way the rest of the query is typed.
@@ -87,8 +88,38 @@ def plan_query(query: str, analyzer: Analyzer, restorer: DiacriticRestorer | Non
         synonym_tokens = expansion_tokens(synonyms, analyzer, have, typed.accented)
     # e5 reads words far better than initials: the encoder gets abbreviations (and "ĐH13") written out.
     dense = numerals.write_out(abbreviations.rewrite_query(restored or query))
-    if dense_synonyms and synonyms:
-        # Several typed phrases can lead to one term ("ma túy", "xì ke" -> "tệ nạn ma túy"): say it once.
-        dense = f"{dense} ({'; '.join(dict.fromkeys(s.alternatives[0] for s in synonyms))})"
+    terms = dense_terms(synonyms, analyzer, idf) if dense_synonyms else []
+    if terms:
+        dense = f"{dense} ({'; '.join(terms)})"
     return QueryPlan(original, restored, lexical, weight, accented, expansions, extra, dense, synonyms, synonym_tokens,
                      synonym_weight if synonym_tokens is not None else 0.0, request)
+
+
+def dense_terms(synonyms: Sequence[Synonym], analyzer: Analyzer, idf: Callable[[str], float] | None) -> list[str]:
+    """The thesaurus terms the encoder reads after the query (`synonyms_in_dense`): for each phrase found, the first
+    alternative written in words (not initials) that is commoner in these documents than what was typed (`idf`: the
+    index's; without one, the first in words). Several typed phrases can lead to one term: it is said once.
+
+    A term is there to bridge the user's words to the documents'. Where the typed phrase already is the documents'
+    word ("điện ảnh" over the law on cinema -> "công nghiệp văn hóa"; "ma túy" -> "tệ nạn ma túy") the term only
+    pulls the vector aside and costs encoding time, and e5 reads initials ("ubnd") worse than words. Measured
+    against always the first alternative (bench/README.md, session 11): party-paraphrase-dev MRR@10 0.578 / 0.517
+    -> 0.585 / 0.534, party-dev the same, ALQAC train queries carrying a term 34 -> 2 of 100."""
+    terms: dict[str, None] = {}
+    for synonym in synonyms:
+        typed = _rarity(synonym.typed, analyzer, idf)
+        for term in synonym.alternatives:
+            if not all(abbreviations.is_folded_syllable(w) for w in analyzer.syllables(fold(term))):
+                continue
+            if idf is None or _rarity(term, analyzer, idf) < typed:
+                terms[term] = None
+                break
+    return list(terms)
+
+
+def _rarity(phrase: str, analyzer: Analyzer, idf: Callable[[str], float] | None) -> float:
+    """How rare a phrase is in the index: the idf of its rarest pair of words (of its word, if it has one)."""
+    if idf is None:
+        return 0.0
+    tokens = analyzer.analyze(phrase).folded
+    return max((idf(t) for t in [t for t in tokens if "_" in t] or tokens), default=0.0)
