@@ -100,9 +100,9 @@ def dense_terms(synonyms: Sequence[Synonym], analyzer: Analyzer, idf: Callable[[
     alternative written in words (not initials) that is commoner in these documents than what was typed (`idf`: the
     index's; without one, the first in words). Several typed phrases can lead to one term: it is said once.
 
-    A term is there to bridge the user's words to the documents'. Where the typed phrase already is the documents'
-    word ("điện ảnh" over the law on cinema -> "công nghiệp văn hóa"; "ma túy" -> "tệ nạn ma túy") the term only
-    pulls the vector aside and costs encoding time, and e5 reads initials ("ubnd") worse than words. Measured
+    A term is there to bridge the user's words to the documents'. Where the typed phrase already is the
+    documents' word ("điện ảnh" over the law on cinema -> "công nghiệp văn hóa"; "ma túy" -> "tệ nạn ma túy") the
+    term only pulls the vector aside and costs encoding time, and e5 reads initials ("ubnd") worse than words. Measured
     against always the first alternative (bench/README.md, session 11): party-paraphrase-dev MRR@10 0.578 / 0.517
     -> 0.585 / 0.534, party-dev the same, ALQAC train queries carrying a term 34 -> 2 of 100."""
     terms: dict[str, None] = {}

@@ -29,7 +29,7 @@ class SearchSettings:
     reference_weight: float = 0.1
     article_weight: float = 1.0
     # Thesaurus terms (text/thesaurus.py) count this much in BM25 against 1 for a typed term; and whether the
-    # encoder also reads the first formal term of each everyday phrase (bench/adaptive.py measured both).
+    # encoder also reads, after the query, the documents' term for each everyday phrase (query_plan.dense_terms).
     synonym_weight: float = 0.3
     synonyms_in_dense: bool = False
 
