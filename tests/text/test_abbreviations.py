@@ -3,7 +3,8 @@ from collections import Counter
 
 import pytest
 
-from tracuu.text.abbreviations import ENTRIES, compact, expand_query, is_folded_syllable, learn_definitions, rewrite_query
+from tracuu.text.abbreviations import (ENTRIES, compact, expand_query, is_folded_syllable, is_initials,
+                                      learn_definitions, rewrite_query)
 
 from helpers import CORPUS_FILES
 
@@ -129,3 +130,8 @@ def test_learn_definitions_over_the_real_corpus():
                      "Cương lĩnh năm 1991"]:
         assert rejected not in learned, rejected
     assert "Ủy ban Thường vụ Quốc hội" in expand_query("UBTVQH", learned)
+
+
+def test_initials_are_told_from_foreign_words_numerals_and_numbers():
+    assert all(is_initials(w) for w in ["ubnd", "UBND", "đbqh", "cmnd", "hssv", "GDP"])
+    assert not any(is_initials(w) for w in ["covid", "online", "xiii", "2045", "5g", "nhân", "tài", "Việt"])

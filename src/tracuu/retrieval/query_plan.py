@@ -109,7 +109,7 @@ def dense_terms(synonyms: Sequence[Synonym], analyzer: Analyzer, idf: Callable[[
     for synonym in synonyms:
         typed = _rarity(synonym.typed, analyzer, idf)
         for term in synonym.alternatives:
-            if not all(abbreviations.is_folded_syllable(w) for w in analyzer.syllables(fold(term))):
+            if any(abbreviations.is_initials(w) for w in analyzer.syllables(term)):
                 continue
             if idf is None or _rarity(term, analyzer, idf) < typed:
                 terms[term] = None

@@ -55,6 +55,15 @@ for _e in ENTRIES:
         _BY_KEY.setdefault(compact(_form), _e)
 
 
+def is_initials(word: str) -> bool:
+    """Initials, not a word: no syllable, no number, and no vowel ("cmnd", "đbqh") or a known abbreviation ("ubnd",
+    "GDP"). Foreign words ("covid", "online"), roman numerals ("xiii") and numbers ("2045", "5g") are words."""
+    folded = fold(word).lower()
+    if is_folded_syllable(folded) or any(ch.isdigit() for ch in folded):
+        return False
+    return not any(ch in "aeiouy" for ch in folded) or compact(folded) in _BY_KEY
+
+
 def _case_ok(written: str, entry: Entry) -> bool:
     """Short all-lower-case words ("tu", "ct", "kh") are Vietnamese far more often than abbreviations."""
     if written in entry.forms or any(fold(written) == fold(f) for f in entry.forms):
