@@ -217,14 +217,15 @@ class Index:
         if lexical.rows and config.title_weight:
             titles = self._documents_known(backend)[2]
             lexical = titles.lift(lexical, backend.document_ids(lexical.rows), plan.lexical.folded, config.title_weight)
+        weights = None  # the query's own weights when its words are missing from the lexical candidates
+        if config.fusion.method in ("linear", "rrf") and vector is not None:
+            # Read from the lexical side only: weighed while the encoder is still at work.
+            weights = adaptive_fusion.weigh(config.fusion, plan, bool(refs), lexical, backend.passages_at,
+                                            self.analyzer, backend.idf)
         if vector is not None:
             query_vector = vector.result()
             for scope in scopes:
                 dense = merge(dense, backend.dense_candidates(query_vector, n, scope, wanted))
-        weights = None  # the query's own weights when its words are missing from the lexical candidates
-        if config.fusion.method in ("linear", "rrf") and vector is not None:
-            weights = adaptive_fusion.weigh(config.fusion, plan, bool(refs), lexical, backend.passages_at,
-                                            self.analyzer, backend.idf)
         fused = fuse(lexical, dense, config.fusion, accented=plan.accented, restored=plan.restored is not None,
                      weights=weights)
         look_up = backend.passages_at

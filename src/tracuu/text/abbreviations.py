@@ -114,11 +114,12 @@ def _accented(words: list[str]) -> list[bool]:
     return [fold(w.lower()) != w.lower() for w in words]
 
 
-def _find(phrase: _Phrase, query: _Phrase, accented: list[bool]) -> list[int]:
-    """Start positions of `phrase` in the query; accented query words must match with their tones."""
+def _find(phrase: _Phrase, query: _Phrase, accented: list[bool], starts: Iterable[int] | None = None) -> list[int]:
+    """Start positions of `phrase` in the query; accented query words must match with their tones. `starts`: the
+    positions worth trying (where the phrase's first folded word is), all of them by default."""
     n, hits = len(phrase.keys), []
-    for i in range(len(query.keys) - n + 1):
-        if all(query.keys[i + j] == phrase.keys[j] if accented[i + j]
+    for i in range(len(query.keys) - n + 1) if starts is None else starts:
+        if i + n <= len(query.keys) and all(query.keys[i + j] == phrase.keys[j] if accented[i + j]
                else query.folded[i + j] == phrase.folded[j] for j in range(n)):
             hits.append(i)
     return hits
@@ -197,19 +198,26 @@ def _reverse(query: str, learned_names: list[Entry], learned_abbrevs: list[Entry
     accented = _accented(raw)
     q = _phrase(query)
     by_first = _reverse_candidates(tuple(learned_names), tuple(learned_abbrevs))
-    candidates = sorted(c for word in dict.fromkeys(q.folded) for c in by_first.get(word, ()))
+    at: dict[str, list[int]] = {}
+    for i, word in enumerate(q.folded):
+        at.setdefault(word, []).append(i)
+    candidates = sorted(c for word in at for c in by_first.get(word, ()))
     out: list[str] = []
     used = [False] * len(raw)
     for _, phrase, emit in candidates:  # the table's order: longest first
-        for i in _find(phrase, q, accented):
+        for i in _find(phrase, q, accented, at[phrase.folded[0]]):
             if not any(used[i:i + len(phrase.keys)]):
                 used[i:i + len(phrase.keys)] = [True] * len(phrase.keys)
                 out.append(emit)
     # "Nghị quyết số 57" -> "57-NQ", so the number meets its symbol's bigram ("57_nq").
-    for e in (e for e in ENTRIES if e.doctype):
-        for m in re.finditer(rf"\b{re.escape(fold(e.full[0]))}(?: so)? (\d+)\b", fold(nfc(query)).lower()):
-            out.append(f"{m.group(1)}-{e.short}")
+    folded = fold(nfc(query)).lower()
+    for short, pattern in _NUMBERED_TYPES:
+        out += [f"{m.group(1)}-{short}" for m in pattern.finditer(folded)]
     return out
+
+
+_NUMBERED_TYPES = [(e.short, re.compile(rf"\b{re.escape(fold(e.full[0]))}(?: so)? (\d+)\b"))
+                   for e in ENTRIES if e.doctype]
 
 
 _PAREN = re.compile(r"\(([^()\n]{1,160})\)")
