@@ -2,6 +2,7 @@
 
     python bench/encoders.py            # needs bench/.cache/alqac-{e5-small,tracuu-e5} (quality.py --encoder builds them)
     python bench/encoders.py --processes 8   # hybrid p50 only, each encoder alone in a fresh process, in turn
+    git worktree add ../base <commit> && python bench/encoders.py --processes 12 --against ../base
 
 Both encoders run in turn, chunk by chunk and query by query, so a machine whose load changes slows both alike;
 which goes first alternates, so neither always runs right after the other (CPU caches, clock, garbage collection).
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from peers_common import forget_queries, pct
 from quality import SHARED, open_or_build
@@ -49,13 +52,16 @@ def _solo(name: str, repeats: int) -> None:
     print(json.dumps({"p50": pct(times, .5), "mean": statistics.mean(times) * 1000}))
 
 
-def _processes(pairs: int, repeats: int) -> None:
+def _processes(pairs: int, repeats: int, against: Path | None) -> None:
     rows = []
     for turn in range(pairs):
         got = {}
         for name in _order(turn):
+            env = dict(os.environ)
+            if against and name == ENCODERS[0]:  # e5-small as another checkout of tracuu ran it
+                env["PYTHONPATH"] = os.pathsep.join([str(against / "src"), env.get("PYTHONPATH", "")])
             out = subprocess.run([sys.executable, __file__, "--solo", name, "--repeats", str(repeats)],
-                                 check=True, capture_output=True, text=True).stdout
+                                 check=True, capture_output=True, text=True, env=env).stdout
             got[name] = json.loads(out.strip().splitlines()[-1])
         rows.append(got)
     first, second = ENCODERS
@@ -74,12 +80,14 @@ def main() -> None:
     p.add_argument("--passages", type=int, default=256, help="ALQAC articles encoded per encoder")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--processes", type=int, default=0, help="pairs of fresh processes, one index each (see above)")
+    p.add_argument("--against", type=Path, help="--processes: run e5-small from this checkout's src/ (an earlier "
+                   "commit, e.g. a git worktree), tracuu-e5 from this one: is the default search slower than it was?")
     p.add_argument("--solo", choices=ENCODERS, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.solo:
         return _solo(args.solo, args.repeats)
     if args.processes:
-        return _processes(args.processes, args.repeats)
+        return _processes(args.processes, args.repeats, args.against)
     data = SHARED / "bench" / "alqac2023"
 
     loads: dict[str, list[float]] = {name: [] for name in ENCODERS}
